@@ -231,8 +231,11 @@ const auto policy_field_def =
 const auto rule_field_def = ((kws("title") | kws("cite")) > str) |
                             ((kws("when") | kws("unless")) > or_expr) | (kws("then") > effect_v) |
                             (kws("disclose") > name_list) | (kws("obligation") > obligation_v);
-const auto test_field_def = (kws("given") >> kw("file") > str) | (kws("given") > given_block) |
-                            (kws("expect") > expect_v);
+// One `given` alternative: X3 does not clear a container attribute (the
+// key) when an alternative fails after matching it.
+x3::rule<class given_value_class, cst::FieldValue> const given_value = "'{' or 'file'";
+const auto given_value_def = (kw("file") > str) | given_block;
+const auto test_field_def = (kws("given") > given_value) | (kws("expect") > expect_v);
 const auto policy_close_def = lit('}');
 const auto rule_close_def = lit('}');
 const auto test_close_def = lit('}');
@@ -251,7 +254,7 @@ const auto test_decl_def = kw("test") > str > '{' > *test_field > test_close;
 const auto declaration_def =
     import_decl | policy_decl | enum_decl | attr_decl | let_decl | rule_decl | test_decl;
 
-BOOST_SPIRIT_DEFINE(effect_word, effect_v, name_set, name_list, obligation_v, assign, given_block,
+BOOST_SPIRIT_DEFINE(given_value, effect_word, effect_v, name_set, name_list, obligation_v, assign, given_block,
                     given_close, expect_v, policy_field, rule_field, test_field, policy_close,
                     rule_close, test_close, enum_close, type, import_decl, policy_decl, enum_decl,
                     attr_decl, let_decl, rule_decl, test_decl, declaration)

@@ -89,8 +89,6 @@ struct Expr {
 
 // ---- Declarations --------------------------------------------------------
 
-enum class Effect : uint8_t;  // declared in writ/decision.hpp
-
 struct Ident {
   std::string name;
   SourceSpan span;

@@ -1,0 +1,16 @@
+# Warnings and sanitizers for writ's own targets (spdlog cmake/utils.cmake).
+function(writ_set_flags target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra)
+  if(WRIT_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(WRIT_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined
+                           -fno-sanitize-recover=all -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+  if(WRIT_TSAN)
+    target_compile_options(${target} PRIVATE -fsanitize=thread -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=thread)
+  endif()
+endfunction()

@@ -1,0 +1,140 @@
+// File: decision.hpp
+//
+// A `Decision` is what evaluating a request gives: the effect (allow, review,
+// deny), the rules that decided it, the items granted and withheld, the
+// obligations that follow, the attributes whose absence left it open, the
+// request's input problems, and the policy's identity. It is cheap to make
+// (no heap allocation in the common case) and refers to the `Policy` that made
+// it, which must outlive it.
+//
+// An `Explanation` adds, for every rule, whether it applied and why not. It is
+// built only on request: `policy.Explain(request)`.
+//
+// Example:
+//   writ::Decision d = policy->Decide(request);
+//   if (d.effect() == writ::Effect::kReview) RouteToLegal(d.ToJson());
+#ifndef WRIT_DECISION_HPP_
+#define WRIT_DECISION_HPP_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/inlined_vector.h"
+
+namespace writ {
+
+class Policy;
+namespace detail {
+class Evaluator;
+class ReferenceEvaluator;
+struct DecisionAccess;
+}  // namespace detail
+
+enum class Effect : uint8_t { kAllow = 0, kReview = 1, kDeny = 2 };
+
+// "allow", "review" or "deny".
+std::string_view EffectName(Effect effect);
+
+// A problem with one field of a request (LANGUAGE.md §6): the attribute was
+// treated as missing.
+struct InputProblem {
+  std::string attribute;  // dotted path
+  std::string message;    // e.g. "'instrument.expires' is not a date"
+};
+
+// Where a rule is written, for explanations.
+struct RuleSource {
+  std::string path;
+  uint32_t line = 0;
+  uint32_t column = 0;
+};
+
+class Decision {
+ public:
+  Decision() = default;
+
+  Effect effect() const { return effect_; }
+  // True when missing attributes left the outcome open and it was decided
+  // `review` by the fail-safe rule.
+  bool open() const { return open_; }
+  // True when the default effect decided (no rule applied).
+  bool by_default() const { return by_default_; }
+
+  // Rule indices (policy order) of the deciding rules.
+  const absl::InlinedVector<uint32_t, 4>& deciding_rule_indices() const { return deciding_; }
+  // Attribute indices whose absence left the decision open.
+  const absl::InlinedVector<uint32_t, 4>& missing_indices() const { return missing_; }
+  // Bit i set: item i of the items enum is granted / withheld.
+  uint64_t granted_mask() const { return granted_; }
+  uint64_t withheld_mask() const { return withheld_; }
+
+  // Names, for people and tools (these allocate).
+  std::vector<std::string> deciding_rules() const;
+  std::vector<std::string> granted() const;
+  std::vector<std::string> withheld() const;
+  std::vector<std::string> missing() const;
+  // Obligations of the deciding rules, each once, in rule order: "name" or
+  // "name(\"argument\")".
+  std::vector<std::string> obligations() const;
+  // The message of the deciding rule (the first one) or of the default, with
+  // placeholders unrendered.
+  std::string_view message() const;
+  const std::vector<InputProblem>& problems() const { return problems_; }
+
+  const Policy* policy() const { return policy_; }
+
+  // One JSON object (no newline): effect, rules, granted, withheld,
+  // obligations, missing, problems, policy {name, version, sha256}.
+  std::string ToJson() const;
+  // A short human summary, one line per field.
+  std::string ToText() const;
+
+ private:
+  friend class Policy;
+  friend class detail::Evaluator;
+  friend class detail::ReferenceEvaluator;
+  friend struct detail::DecisionAccess;
+  const Policy* policy_ = nullptr;
+  Effect effect_ = Effect::kDeny;
+  bool open_ = false;
+  bool by_default_ = false;
+  absl::InlinedVector<uint32_t, 4> deciding_;
+  absl::InlinedVector<uint32_t, 4> missing_;
+  uint64_t granted_ = 0;
+  uint64_t withheld_ = 0;
+  std::vector<InputProblem> problems_;
+};
+
+// Why one rule did or did not apply to a request.
+struct RuleOutcome {
+  enum class Status : uint8_t { kApplied, kNotApplied, kUnknown };
+  std::string rule;
+  std::string title;
+  Effect effect = Effect::kDeny;
+  Status status = Status::kNotApplied;
+  bool deciding = false;
+  // For a deciding rule: its message with placeholders rendered. Otherwise:
+  // why it did not apply (the first false condition, with the request's value
+  // and what the rule needed), or which attributes were missing.
+  std::string reason;
+  std::vector<std::string> missing;
+  std::vector<std::string> cites;
+  RuleSource source;
+};
+
+// A decision with the reasons of every rule, for people (ToText) and
+// machines (ToJson).
+struct Explanation {
+  Decision decision;
+  std::string summary;  // one sentence: the effect and what decided it
+  std::vector<RuleOutcome> rules;
+
+  std::string ToText(bool color = false) const;
+  std::string ToJson() const;
+};
+
+}  // namespace writ
+
+#endif  // WRIT_DECISION_HPP_

@@ -1,0 +1,27 @@
+// File: detail/evaluator.hpp (not API)
+//
+// Program x Request -> Decision, following LANGUAGE.md §6: Kleene logic over
+// missing attributes, deny_overrides or first_match, and the fail-safe rule.
+// Allocates nothing on the hot path: scratch space is on the stack and the
+// decision's vectors are inline.
+#ifndef WRIT_DETAIL_EVALUATOR_HPP_
+#define WRIT_DETAIL_EVALUATOR_HPP_
+
+#include "writ/decision.hpp"
+#include "writ/detail/program.hpp"
+#include "writ/request.hpp"
+
+namespace writ::detail {
+
+class Evaluator {
+ public:
+  // The truth value of node `node` for `request`.
+  static Tri Eval(const Program& program, uint32_t node, const Request& request);
+  // Decides `request`; `policy` is recorded in the decision.
+  static void Decide(const Policy& policy, const Program& program, const Request& request,
+                     Decision& out);
+};
+
+}  // namespace writ::detail
+
+#endif  // WRIT_DETAIL_EVALUATOR_HPP_

@@ -1,0 +1,100 @@
+// File: detail/program.hpp (not API)
+//
+// A compiled policy: flat, index-addressed condition nodes over the request's
+// dense attribute slots, with enum sets as 64-bit masks, dates as day numbers
+// and strings as interned ids. Rules keep their effect, disclose mask and the
+// attributes they read. An optional index maps the value of one attribute to
+// the rules that test it for equality, so a request only evaluates the rules
+// that can apply (plus the rules that are not indexed).
+#ifndef WRIT_DETAIL_PROGRAM_HPP_
+#define WRIT_DETAIL_PROGRAM_HPP_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "writ/decision.hpp"
+#include "writ/detail/ast.hpp"
+#include "writ/detail/value.hpp"
+
+namespace writ::detail {
+
+// Kleene's three truth values.
+enum Tri : uint8_t { kFalse = 0, kTrue = 1, kUnknown = 2 };
+
+enum class NodeKind : uint8_t {
+  kConst,        // k: 0 false, 1 true
+  kBoolAttr,     // slot
+  kPresent,      // slot
+  kMissing,      // slot
+  kEnumInMask,   // bit `word(slot)` of mask k; `negate` for != / not in
+  kWordCmpConst, // int/date: word(slot) op k (signed)
+  kWordCmpAttr,  // int/date/enum/bool: word(slot) op word(slot2)
+  kMaskOp,       // enum set attr `op` constant mask k (contains/any/all/none/eq/ne)
+  kStringEqConst,  // interned id of string slot == k; `negate` for !=
+  kStringInConst,  // string slot's id in ids[a, a+n); `negate` for not in
+  kGeneric,      // anything else: lhs/rhs operands compared by type (slower)
+  kNot,          // children[a]
+  kAnd,          // children[a, a+n)
+  kOr,
+};
+
+// An operand of a generic comparison: an attribute slot or a constant.
+struct Operand {
+  bool is_attr = false;
+  uint32_t index = 0;  // attribute index or constant index
+};
+
+struct Node {
+  NodeKind kind = NodeKind::kConst;
+  Op op = Op::kEq;
+  bool negate = false;
+  TypeKind type = TypeKind::kBool;  // of the compared values (kGeneric)
+  uint32_t slot = 0, slot2 = 0;
+  uint32_t a = 0, n = 0;
+  uint64_t k = 0;
+  Operand lhs, rhs;  // kGeneric
+};
+
+struct CompiledObligation {
+  std::string name;
+  std::string argument;
+  bool has_argument = false;
+};
+
+struct CompiledRule {
+  std::string name;
+  Effect effect = Effect::kDeny;
+  uint32_t root = 0;           // node index of the whole applicability test
+  bool has_disclose = false;
+  uint64_t disclose_mask = 0;  // items this rule may disclose (all when !has_disclose)
+  std::vector<uint32_t> reads; // attribute indices read (for the missing list)
+  std::vector<CompiledObligation> obligations;
+  std::string message;
+};
+
+// Rules keyed by the value of one attribute (string id or enum member).
+struct RuleIndex {
+  int32_t attr = -1;  // -1: no index
+  bool is_string = false;
+  std::vector<std::vector<uint32_t>> buckets;  // by interned id / member index
+  std::vector<uint32_t> unindexed;             // rules evaluated for every request
+};
+
+struct Program {
+  std::vector<Node> nodes;
+  std::vector<uint32_t> children;
+  std::vector<uint64_t> ids;   // interned string ids, for kStringInConst (sorted per node)
+  std::vector<Value> consts;   // constants of kGeneric operands
+  std::vector<CompiledRule> rules;
+  RuleIndex index;
+  bool first_match = false;
+  Effect default_effect = Effect::kDeny;
+  std::string default_message;
+  int32_t items_attr = -1;
+  uint64_t items_all = 0;      // every member of the items enum
+};
+
+}  // namespace writ::detail
+
+#endif  // WRIT_DETAIL_PROGRAM_HPP_

@@ -1,0 +1,31 @@
+// File: detail/request_access.hpp (not API)
+//
+// Read access to a Request's slots for the evaluators and the explainer.
+#ifndef WRIT_DETAIL_REQUEST_ACCESS_HPP_
+#define WRIT_DETAIL_REQUEST_ACCESS_HPP_
+
+#include "writ/detail/compare.hpp"
+#include "writ/detail/schema.hpp"
+#include "writ/detail/value.hpp"
+#include "writ/request.hpp"
+
+namespace writ::detail {
+
+struct RequestAccess {
+  static uint64_t Word(const Request& r, uint32_t i) { return r.words_[i]; }
+  static const std::string& String(const Request& r, uint32_t i) { return r.strings_[i]; }
+  static ValueView View(const Request& r, uint32_t i, TypeKind kind) {
+    ValueView v;
+    v.kind = kind;
+    v.w = r.words_[i];
+    if (kind == TypeKind::kString) v.s = r.strings_[i];
+    if (kind == TypeKind::kStringSet) v.strs = &r.string_sets_[i];
+    return v;
+  }
+  // The value of present attribute `i` as a Value (allocates; not for hot paths).
+  static Value Get(const Request& r, const Schema& schema, uint32_t i);
+};
+
+}  // namespace writ::detail
+
+#endif  // WRIT_DETAIL_REQUEST_ACCESS_HPP_

@@ -1,0 +1,67 @@
+// File: detail/schema.hpp (not API)
+//
+// The declared vocabulary of a policy: enums and attributes, each with a
+// dense index, and the table of interned strings (every string constant the
+// policy compares with), so that a request's strings can be compared by id.
+#ifndef WRIT_DETAIL_SCHEMA_HPP_
+#define WRIT_DETAIL_SCHEMA_HPP_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "writ/request.hpp"
+#include "writ/source.hpp"
+
+namespace writ::detail {
+
+inline constexpr size_t kMaxEnumMembers = 64;
+inline constexpr uint64_t kNotInterned = ~uint64_t{0};
+
+struct EnumInfo {
+  std::string name;
+  std::vector<std::string> members;
+  absl::flat_hash_map<std::string, uint32_t> index;
+  SourceSpan span;
+  uint64_t all_mask() const {
+    return members.size() >= 64 ? ~uint64_t{0} : (uint64_t{1} << members.size()) - 1;
+  }
+};
+
+struct AttrInfo {
+  std::string path;
+  AttributeType type = AttributeType::kBool;
+  int32_t enum_id = -1;
+  SourceSpan span;
+};
+
+struct Schema {
+  std::vector<EnumInfo> enums;
+  absl::flat_hash_map<std::string, int32_t> enum_by_name;
+  std::vector<AttrInfo> attrs;
+  absl::flat_hash_map<std::string, uint32_t> attr_by_path;
+  // Interned string constants: id -> text, text -> id.
+  std::vector<std::string> strings;
+  absl::flat_hash_map<std::string, uint32_t> string_ids;
+
+  uint64_t Intern(std::string_view s) const {
+    auto it = string_ids.find(absl::string_view(s.data(), s.size()));
+    return it == string_ids.end() ? kNotInterned : it->second;
+  }
+  uint32_t AddString(const std::string& s) {
+    auto [it, inserted] = string_ids.emplace(s, static_cast<uint32_t>(strings.size()));
+    if (inserted) strings.push_back(s);
+    return it->second;
+  }
+};
+
+std::string_view AttributeTypeName(AttributeType t);
+
+// Debian's Abseil is built with its own string_view; convert at the boundary.
+inline absl::string_view AV(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+}  // namespace writ::detail
+
+#endif  // WRIT_DETAIL_SCHEMA_HPP_

@@ -1,0 +1,101 @@
+// File: request.hpp
+//
+// A `Request` holds the attribute values of one request for data, laid out in
+// the dense slots of the `Policy` it was made for. Build it by attribute path
+// (each setter checks the path and the type and returns a Status), through
+// pre-resolved `AttributeHandle`s on the fast path, or from JSON with
+// `Policy::ParseRequest`. Any attribute may be left missing.
+//
+// A Request is a value: copy it, reuse it (`Clear()` keeps its capacity), but
+// use it only with the policy that made it (or a reload with the same schema).
+//
+// Example:
+//   writ::Request r = policy->NewRequest();
+//   WRIT_RETURN_IF_ERROR(r.SetEnum("instrument.type", "court_order"));
+//   WRIT_RETURN_IF_ERROR(r.SetDate("received", "2024-10-02"));
+//   writ::Decision d = policy->Decide(r);
+#ifndef WRIT_REQUEST_HPP_
+#define WRIT_REQUEST_HPP_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "writ/decision.hpp"
+
+namespace writ {
+
+namespace detail {
+struct Schema;
+class Evaluator;
+class ReferenceEvaluator;
+struct RequestAccess;
+}  // namespace detail
+
+// The type of an attribute.
+enum class AttributeType : uint8_t { kBool, kInt, kString, kDate, kEnum, kEnumSet, kStringSet };
+
+// A pre-resolved attribute: setting through a handle does no string look-up.
+struct AttributeHandle {
+  uint32_t index = 0;
+  AttributeType type = AttributeType::kBool;
+};
+
+class Request {
+ public:
+  // An empty request for `policy`'s schema (every attribute missing).
+  explicit Request(const Policy& policy);
+
+  // Set by path. Errors: NotFound for an unknown path, InvalidArgument for a
+  // value of the wrong type (an unknown enum member, a malformed date).
+  absl::Status SetBool(std::string_view path, bool value);
+  absl::Status SetInt(std::string_view path, int64_t value);
+  absl::Status SetString(std::string_view path, std::string_view value);
+  absl::Status SetDate(std::string_view path, std::string_view yyyy_mm_dd);
+  absl::Status SetEnum(std::string_view path, std::string_view member);
+  // For set<Enum> and set<string> attributes.
+  absl::Status SetSet(std::string_view path, const std::vector<std::string_view>& members);
+  // Makes an attribute missing again.
+  absl::Status Unset(std::string_view path);
+
+  // The fast path: no look-up, no check beyond the handle's type (debug-asserted).
+  void SetBool(AttributeHandle h, bool value);
+  void SetInt(AttributeHandle h, int64_t value);
+  void SetDays(AttributeHandle h, int64_t days_since_epoch);
+  void SetEnum(AttributeHandle h, uint32_t member_index);
+  void SetEnumSet(AttributeHandle h, uint64_t member_mask);
+  void SetString(AttributeHandle h, std::string_view value);
+
+  // Records an input problem: the attribute stays missing.
+  void AddProblem(std::string attribute, std::string message);
+  const std::vector<InputProblem>& problems() const { return problems_; }
+
+  // Every attribute missing again, no problems; keeps the allocated capacity.
+  void Clear();
+
+  bool present(uint32_t index) const { return (present_[index >> 6] >> (index & 63)) & 1; }
+
+ private:
+  friend class Policy;
+  friend class detail::Evaluator;
+  friend class detail::ReferenceEvaluator;
+  friend struct detail::RequestAccess;
+
+  absl::StatusOr<AttributeHandle> Find(std::string_view path, AttributeType want) const;
+  void MarkPresent(uint32_t i) { present_[i >> 6] |= uint64_t{1} << (i & 63); }
+
+  const detail::Schema* schema_ = nullptr;
+  std::vector<uint64_t> present_;   // bit per attribute
+  std::vector<uint64_t> words_;     // bool, int, date (days), enum index, enum-set mask,
+                                    // string: interned id (or ~0 when not a constant)
+  std::vector<std::string> strings_;                 // string attributes
+  std::vector<std::vector<std::string>> string_sets_;  // set<string> attributes
+  std::vector<InputProblem> problems_;
+};
+
+}  // namespace writ
+
+#endif  // WRIT_REQUEST_HPP_

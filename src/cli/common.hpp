@@ -1,0 +1,52 @@
+// File: src/cli/common.hpp
+//
+// What every subcommand shares: exit codes (the same in all of them, and
+// written in --help), terminal detection, colour, reading files, and finding
+// the bundled default policy.
+#ifndef WRIT_SRC_CLI_COMMON_HPP_
+#define WRIT_SRC_CLI_COMMON_HPP_
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace writ::cli {
+
+enum ExitCode : int {
+  kOk = 0,
+  kFailed = 1,      // a check, a test, or a request failed
+  kUsage = 2,       // bad flags or arguments
+  kUnreadable = 3,  // a file could not be read
+};
+
+inline constexpr const char* kExitCodesHelp =
+    "Exit status: 0 success; 1 a failed check, test or request; 2 usage error; "
+    "3 a file that cannot be read.";
+
+bool StdoutIsTerminal();
+bool StderrIsTerminal();
+// Colour only on terminals, and never when NO_COLOR is set.
+bool UseColor(bool terminal);
+
+absl::StatusOr<std::string> ReadText(const std::string& path);  // "-" reads standard input
+// The bundled default policy (the current Telegram policy), or nullopt.
+std::optional<std::string> DefaultPolicyPath();
+// Every *.writ file under each path (a file is itself), sorted.
+absl::StatusOr<std::vector<std::string>> FindPolicyFiles(const std::vector<std::string>& paths);
+
+// Subcommands: each registers its options and returns its runner.
+struct Command {
+  CLI::App* app;
+  std::function<int()> run;
+};
+Command AddCheck(CLI::App& root);
+Command AddEval(CLI::App& root);
+Command AddTest(CLI::App& root);
+Command AddFmt(CLI::App& root);
+
+}  // namespace writ::cli
+
+#endif  // WRIT_SRC_CLI_COMMON_HPP_

@@ -1,0 +1,350 @@
+// File: src/compiler.cpp
+//
+// The compiler: checked model -> Program. Each comparison becomes the most
+// specific node kind that can decide it with a word operation (enum
+// membership as a bit test, string equality as an interned-id compare), and
+// constant sub-expressions fold away. Rules that test one attribute for
+// equality with a constant are indexed by that value.
+#include "writ/detail/compiler.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "writ/detail/compare.hpp"
+
+namespace writ::detail {
+namespace {
+
+Effect ToEffect(EffectKind k) {
+  return k == EffectKind::kAllow ? Effect::kAllow
+         : k == EffectKind::kReview ? Effect::kReview
+                                    : Effect::kDeny;
+}
+
+bool ReadsAttribute(const Expr& e) {
+  if (e.kind == ExprKind::kName) return e.ref == NameRef::kAttribute;
+  for (const auto& c : e.children)
+    if (ReadsAttribute(c)) return true;
+  return false;
+}
+
+void CollectReads(const Expr& e, std::set<uint32_t>& out) {
+  if (e.kind == ExprKind::kName && e.ref == NameRef::kAttribute) out.insert(e.attr);
+  for (const auto& c : e.children) CollectReads(c, out);
+}
+
+bool IsAttr(const Expr& e) { return e.kind == ExprKind::kName && e.ref == NameRef::kAttribute; }
+
+Op Flip(Op op) {
+  switch (op) {
+    case Op::kLt: return Op::kGt;
+    case Op::kLe: return Op::kGe;
+    case Op::kGt: return Op::kLt;
+    case Op::kGe: return Op::kLe;
+    default: return op;
+  }
+}
+
+class Compiler {
+ public:
+  explicit Compiler(Model& m) : m_(m) {}
+
+  Program Run() {
+    p_.first_match = m_.first_match;
+    p_.default_effect = ToEffect(m_.default_effect);
+    p_.default_message = m_.default_message;
+    p_.items_attr = m_.items_attr;
+    if (m_.items_enum >= 0) p_.items_all = m_.schema.enums[m_.items_enum].all_mask();
+    for (const auto& cr : m_.rules) InternStrings(cr);
+    for (const auto& cr : m_.rules) p_.rules.push_back(CompileRule(cr));
+    BuildIndex();
+    return std::move(p_);
+  }
+
+ private:
+  void InternExpr(const Expr& e) {
+    if (e.kind == ExprKind::kString) m_.schema.AddString(e.text);
+    if (e.kind == ExprKind::kName && e.ref == NameRef::kLet) {
+      const Value& v = m_.lets[e.let];
+      if (v.type.kind == TypeKind::kString) m_.schema.AddString(v.s);
+      for (const auto& s : v.strs) m_.schema.AddString(s);
+    }
+    for (const auto& c : e.children) InternExpr(c);
+  }
+  void InternStrings(const CheckedRule& cr) {
+    if (cr.decl->when) InternExpr(*cr.decl->when);
+    if (cr.decl->unless) InternExpr(*cr.decl->unless);
+  }
+
+  uint32_t Add(Node n) {
+    p_.nodes.push_back(n);
+    return static_cast<uint32_t>(p_.nodes.size() - 1);
+  }
+  uint32_t Const(bool b) {
+    Node n;
+    n.kind = NodeKind::kConst;
+    n.k = b;
+    return Add(n);
+  }
+  uint32_t List(NodeKind kind, const std::vector<uint32_t>& kids) {
+    Node n;
+    n.kind = kind;
+    n.a = static_cast<uint32_t>(p_.children.size());
+    n.n = static_cast<uint32_t>(kids.size());
+    p_.children.insert(p_.children.end(), kids.begin(), kids.end());
+    return Add(n);
+  }
+
+  uint32_t ConstIndex(const Value& v) {
+    p_.consts.push_back(v);
+    return static_cast<uint32_t>(p_.consts.size() - 1);
+  }
+
+  uint32_t Expr_(const Expr& e) {
+    if (!ReadsAttribute(e)) return Const(FoldConstant(e, m_).b);
+    switch (e.kind) {
+      case ExprKind::kName: {
+        Node n;
+        n.kind = NodeKind::kBoolAttr;
+        n.slot = e.attr;
+        return Add(n);
+      }
+      case ExprKind::kIsPresent:
+      case ExprKind::kIsMissing: {
+        Node n;
+        n.kind = e.kind == ExprKind::kIsPresent ? NodeKind::kPresent : NodeKind::kMissing;
+        n.slot = e.children[0].attr;
+        return Add(n);
+      }
+      case ExprKind::kNot: {
+        uint32_t c = Expr_(e.children[0]);
+        return List(NodeKind::kNot, {c});
+      }
+      case ExprKind::kAnd:
+      case ExprKind::kOr: {
+        std::vector<uint32_t> kids;
+        for (const auto& c : e.children) kids.push_back(Expr_(c));
+        return List(e.kind == ExprKind::kAnd ? NodeKind::kAnd : NodeKind::kOr, kids);
+      }
+      case ExprKind::kCompare: return Compare(e);
+      default: return Const(false);  // literals never read attributes
+    }
+  }
+
+  uint32_t Compare(const Expr& e) {
+    const Expr* l = &e.children[0];
+    const Expr* r = &e.children[1];
+    Op op = e.op;
+    // Put the attribute on the left where the operator allows it.
+    if (!IsAttr(*l) && IsAttr(*r)) {
+      if (op == Op::kEq || op == Op::kNe || op == Op::kLt || op == Op::kLe || op == Op::kGt ||
+          op == Op::kGe) {
+        std::swap(l, r);
+        op = Flip(op);
+      } else if (op == Op::kIn && r->type.kind == TypeKind::kEnumSet && !ReadsAttribute(*l)) {
+        std::swap(l, r);
+        op = Op::kContains;
+      }
+    }
+    const bool lattr = IsAttr(*l);
+    const bool rconst = !ReadsAttribute(*r);
+    const TypeKind lt = l->type.kind;
+    Node n;
+    n.op = op;
+    if (lattr && rconst) {
+      Value v = FoldConstant(*r, m_);
+      n.slot = l->attr;
+      switch (lt) {
+        case TypeKind::kEnum:
+          if (op == Op::kEq || op == Op::kNe) {
+            n.kind = NodeKind::kEnumInMask;
+            n.k = uint64_t{1} << v.i;
+            n.negate = op == Op::kNe;
+            return Add(n);
+          }
+          if (op == Op::kIn || op == Op::kNotIn) {
+            n.kind = NodeKind::kEnumInMask;
+            n.k = v.mask;
+            n.negate = op == Op::kNotIn;
+            return Add(n);
+          }
+          break;
+        case TypeKind::kInt:
+        case TypeKind::kDate:
+          n.kind = NodeKind::kWordCmpConst;
+          n.k = static_cast<uint64_t>(v.i);
+          return Add(n);
+        case TypeKind::kBool:
+          n.kind = NodeKind::kWordCmpConst;
+          n.k = v.b;
+          return Add(n);
+        case TypeKind::kEnumSet:
+          if (op == Op::kContains) {
+            n.kind = NodeKind::kMaskOp;
+            n.k = uint64_t{1} << v.i;
+            return Add(n);
+          }
+          if (op == Op::kContainsAny || op == Op::kContainsAll || op == Op::kContainsNone ||
+              op == Op::kEq || op == Op::kNe) {
+            n.kind = NodeKind::kMaskOp;
+            n.k = v.mask;
+            return Add(n);
+          }
+          break;
+        case TypeKind::kString:
+          if (op == Op::kEq || op == Op::kNe) {
+            n.kind = NodeKind::kStringEqConst;
+            n.k = m_.schema.Intern(v.s);
+            n.negate = op == Op::kNe;
+            return Add(n);
+          }
+          if (op == Op::kIn || op == Op::kNotIn) {
+            n.kind = NodeKind::kStringInConst;
+            n.a = static_cast<uint32_t>(p_.ids.size());
+            for (const auto& s : v.strs) p_.ids.push_back(m_.schema.Intern(s));
+            n.n = static_cast<uint32_t>(v.strs.size());
+            n.negate = op == Op::kNotIn;
+            return Add(n);
+          }
+          break;
+        default: break;
+      }
+    }
+    if (lattr && IsAttr(*r) && l->type == r->type &&
+        (lt == TypeKind::kInt || lt == TypeKind::kDate || lt == TypeKind::kEnum ||
+         lt == TypeKind::kBool) &&
+        op <= Op::kGe) {
+      n.kind = NodeKind::kWordCmpAttr;
+      n.slot = l->attr;
+      n.slot2 = r->attr;
+      return Add(n);
+    }
+    // Everything else: a generic comparison of two operands.
+    n.kind = NodeKind::kGeneric;
+    n.type = lt;
+    auto operand = [&](const Expr& x) {
+      Operand o;
+      if (IsAttr(x)) {
+        o.is_attr = true;
+        o.index = x.attr;
+      } else {
+        o.index = ConstIndex(FoldConstant(x, m_));
+      }
+      return o;
+    };
+    n.lhs = operand(*l);
+    n.rhs = operand(*r);
+    return Add(n);
+  }
+
+  CompiledRule CompileRule(const CheckedRule& cr) {
+    const RuleDecl& d = *cr.decl;
+    CompiledRule out;
+    out.name = d.name.name;
+    out.effect = ToEffect(cr.effect);
+    out.has_disclose = cr.has_disclose;
+    out.disclose_mask = cr.has_disclose ? cr.disclose_mask : p_.items_all;
+    if (d.then) out.message = d.then->message.value;
+    for (const auto& o : d.obligations) {
+      out.obligations.push_back({o.name.name, o.argument ? o.argument->value : "",
+                                 o.argument.has_value()});
+    }
+    std::set<uint32_t> reads;
+    std::vector<uint32_t> parts;
+    if (d.when) {
+      parts.push_back(Expr_(*d.when));
+      CollectReads(*d.when, reads);
+    }
+    if (d.unless) {
+      uint32_t u = Expr_(*d.unless);
+      parts.push_back(List(NodeKind::kNot, {u}));
+      CollectReads(*d.unless, reads);
+    }
+    if (cr.has_disclose && p_.items_attr >= 0) {
+      Node n;
+      n.kind = NodeKind::kMaskOp;
+      n.op = Op::kContainsAny;
+      n.slot = p_.items_attr;
+      n.k = cr.disclose_mask;
+      parts.push_back(Add(n));
+      reads.insert(p_.items_attr);
+    }
+    out.reads.assign(reads.begin(), reads.end());
+    if (parts.empty()) {
+      out.root = Const(true);
+    } else if (parts.size() == 1) {
+      out.root = parts[0];
+    } else {
+      out.root = List(NodeKind::kAnd, parts);
+    }
+    return out;
+  }
+
+  // An equality of an attribute with a constant among the top-level
+  // conjuncts of `when`: (attribute, key).
+  std::optional<std::pair<uint32_t, uint64_t>> IndexKey(const RuleDecl& d) {
+    if (!d.when) return std::nullopt;
+    std::vector<const Expr*> conj;
+    if (d.when->kind == ExprKind::kAnd) {
+      for (const auto& c : d.when->children) conj.push_back(&c);
+    } else {
+      conj.push_back(&*d.when);
+    }
+    for (const Expr* c : conj) {
+      if (c->kind != ExprKind::kCompare || c->op != Op::kEq) continue;
+      const Expr* a = &c->children[0];
+      const Expr* k = &c->children[1];
+      if (!IsAttr(*a)) std::swap(a, k);
+      if (!IsAttr(*a) || ReadsAttribute(*k)) continue;
+      Value v = FoldConstant(*k, m_);
+      if (a->type.kind == TypeKind::kString) return std::make_pair(uint32_t(a->attr), m_.schema.Intern(v.s));
+      if (a->type.kind == TypeKind::kEnum) return std::make_pair(uint32_t(a->attr), uint64_t(v.i));
+    }
+    return std::nullopt;
+  }
+
+  void BuildIndex() {
+    // Index only where it pays: the attribute most rules key on, if enough do.
+    constexpr size_t kMinIndexedRules = 4;
+    std::vector<std::optional<std::pair<uint32_t, uint64_t>>> keys;
+    std::map<uint32_t, size_t> count;
+    for (const auto& cr : m_.rules) {
+      keys.push_back(IndexKey(*cr.decl));
+      if (keys.back()) ++count[keys.back()->first];
+    }
+    int32_t best = -1;
+    size_t best_n = 0;
+    for (auto [attr, n] : count) {
+      if (n > best_n) {
+        best = static_cast<int32_t>(attr);
+        best_n = n;
+      }
+    }
+    RuleIndex& idx = p_.index;
+    if (best < 0 || best_n < kMinIndexedRules) {
+      for (uint32_t i = 0; i < m_.rules.size(); ++i) idx.unindexed.push_back(i);
+      return;
+    }
+    idx.attr = best;
+    idx.is_string = m_.schema.attrs[best].type == AttributeType::kString;
+    idx.buckets.resize(idx.is_string ? m_.schema.strings.size()
+                                     : m_.schema.enums[m_.schema.attrs[best].enum_id].members.size());
+    for (uint32_t i = 0; i < m_.rules.size(); ++i) {
+      if (keys[i] && keys[i]->first == static_cast<uint32_t>(best)) {
+        idx.buckets[keys[i]->second].push_back(i);
+      } else {
+        idx.unindexed.push_back(i);
+      }
+    }
+  }
+
+  Model& m_;
+  Program p_;
+};
+
+}  // namespace
+
+Program Compile(Model& model) { return Compiler(model).Run(); }
+
+}  // namespace writ::detail

@@ -1,0 +1,24 @@
+// File: src/policy_store.cpp — atomic swap of the serving policy.
+#include "writ/policy_store.hpp"
+
+namespace writ {
+
+PolicyStore::PolicyStore(std::string root_path, LoadOptions options)
+    : root_path_(std::move(root_path)), options_(std::move(options)) {}
+
+absl::Status PolicyStore::Reload() {
+  std::lock_guard<std::mutex> lock(reload_mu_);
+  auto loaded = Policy::Load(root_path_, options_);
+  if (!loaded.ok()) return loaded.status();
+  current_.store(*std::move(loaded), std::memory_order_release);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+  return absl::OkStatus();
+}
+
+void PolicyStore::Set(std::shared_ptr<const Policy> policy) {
+  std::lock_guard<std::mutex> lock(reload_mu_);
+  current_.store(std::move(policy), std::memory_order_release);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+}  // namespace writ

@@ -111,6 +111,10 @@ absl::Status Front(const std::string& path, const LoadOptions& options, detail::
     diags.push_back({Severity::kError, "too-many-errors", {uint32_t(~0u), 0, 0},
                      "too many errors; stopping", ""});
   }
+  // Report in source order, as a reader meets them.
+  std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.span.file, a.span.offset) < std::tie(b.span.file, b.span.offset);
+  });
   check.sources = data.sources;
   check.diagnostics = std::move(diags);
   return absl::OkStatus();

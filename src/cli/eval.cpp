@@ -217,7 +217,8 @@ Command AddEval(CLI::App& root) {
   auto o = std::make_shared<EvalOptions>();
   app->add_option("--policy,-p", o->policies,
                   "Policy file; repeat to decide under several policies side by side "
-                  "(default: the bundled Telegram 2024 policy)");
+                  "(default: the bundled Telegram 2024 policy)")
+      ->allow_extra_args(false);
   app->add_option("requests", o->inputs, "Request files, or - for standard input");
   app->add_flag("--explain,-e", o->explain, "Add the full explanation: why each rule did or did not apply");
   app->add_flag("--strict", o->strict, "Treat input problems (wrong types, unknown values) as errors");

@@ -72,32 +72,41 @@ const auto word = lexeme[(x3::alpha | x3::char_('_')) >> *(x3::alnum | x3::char_
 const auto keyword = lexeme[keywords >> word_end];
 
 x3::rule<class name_class, cst::Name> const name = "name";
+x3::rule<class name_inner_class, cst::Name> const name_inner = "name";
 x3::rule<class ident_class, cst::Name> const ident = "identifier";
+x3::rule<class ident_inner_class, cst::Name> const ident_inner = "identifier";
 x3::rule<class any_word_class, cst::Name> const any_word = "name";
+x3::rule<class any_word_inner_class, cst::Name> const any_word_inner = "name";
 x3::rule<class string_body_class, std::string> const string_body = "string";
 x3::rule<class str_class, cst::Str> const str = "string";
+x3::rule<class str_inner_class, cst::Str> const str_inner = "string";
 x3::rule<class int_lit_class, cst::Int> const int_lit = "integer";
+x3::rule<class int_lit_inner_class, cst::Int> const int_lit_inner = "integer";
 x3::rule<class date_lit_class, cst::Date> const date_lit = "date";
 x3::rule<class bool_lit_class, cst::Bool> const bool_lit = "true or false";
+x3::rule<class bool_lit_inner_class, cst::Bool> const bool_lit_inner = "true or false";
 
 auto set_text = [](auto& ctx) { x3::_val(ctx).text = std::move(x3::_attr(ctx)); };
 auto set_value = [](auto& ctx) { x3::_val(ctx).value = std::move(x3::_attr(ctx)); };
 
 // A dotted path; later segments may be keywords (`request.source`).
-const auto name_def = (x3::raw[lexeme[!keyword >> word >> *('.' >> word)]])[(
+const auto name_inner_def = (x3::raw[lexeme[!keyword >> word >> *('.' >> word)]])[(
     [](auto& ctx) {
       auto& r = x3::_attr(ctx);
       x3::_val(ctx).text.assign(r.begin(), r.end());
     })];
-const auto ident_def = (x3::raw[lexeme[!keyword >> word]])[([](auto& ctx) {
+const auto name_def = name_inner;
+const auto ident_inner_def = (x3::raw[lexeme[!keyword >> word]])[([](auto& ctx) {
   auto& r = x3::_attr(ctx);
   x3::_val(ctx).text.assign(r.begin(), r.end());
 })];
+const auto ident_def = ident_inner;
 // Any word, keywords included: type names (`string`) and combining algorithms.
-const auto any_word_def = (x3::raw[word])[([](auto& ctx) {
+const auto any_word_inner_def = (x3::raw[word])[([](auto& ctx) {
   auto& r = x3::_attr(ctx);
   x3::_val(ctx).text.assign(r.begin(), r.end());
 })];
+const auto any_word_def = any_word_inner;
 
 x3::symbols<char> const escape_char = {{"\"", '"'}, {"\\", '\\'}, {"n", '\n'}, {"t", '\t'}};
 auto append_char = [](auto& ctx) { x3::_val(ctx) += x3::_attr(ctx); };
@@ -118,24 +127,29 @@ const auto string_body_def =
     lexeme['"' >> *((lit("\\u{") > hex_cp[append_code_point] > '}') |
                     (lit('\\') > escape_char[append_char]) |
                     (x3::char_ - '"' - '\\' - x3::eol)[append_char]) > string_end];
-const auto str_def = string_body[set_value];
+const auto str_inner_def = string_body[set_value];
+const auto str_def = str_inner;
 
 const x3::uint_parser<int, 10, 4, 4> year4;
 const x3::uint_parser<int, 10, 2, 2> digit2;
 const auto date_lit_def = lexeme[year4 >> '-' >> digit2 >> '-' >> digit2 >> !x3::digit];
-const auto int_lit_def = lexeme[x3::int64 >> !(x3::alnum | '_' | '.')][set_value];
-const auto bool_lit_def = kw("true")[([](auto& ctx) { x3::_val(ctx).value = true; })] |
+const auto int_lit_inner_def = lexeme[x3::int64 >> !(x3::alnum | '_' | '.')][set_value];
+const auto int_lit_def = int_lit_inner;
+const auto bool_lit_inner_def = kw("true")[([](auto& ctx) { x3::_val(ctx).value = true; })] |
                           kw("false")[([](auto& ctx) { x3::_val(ctx).value = false; })];
+const auto bool_lit_def = bool_lit_inner;
 
 // ---- Expressions ---------------------------------------------------------
 
 x3::rule<class atom_class, cst::Atom> const atom = "set element";
 x3::rule<class set_lit_class, cst::SetLit> const set_lit = "set";
+x3::rule<class set_lit_inner_class, cst::SetLit> const set_lit_inner = "set";
 x3::rule<class operand_class, cst::Operand> const operand = "operand";
 x3::rule<class paren_class, x3::forward_ast<cst::OrExpr>> const paren = "parenthesized expression";
 x3::rule<class comp_op_class, Op> const comp_op = "operator";
 x3::rule<class bin_tail_class, cst::BinTail> const bin_tail = "comparison";
 x3::rule<class is_tail_class, cst::IsTail> const is_tail = "'present' or 'missing'";
+x3::rule<class is_tail_inner_class, cst::IsTail> const is_tail_inner = "'present' or 'missing'";
 x3::rule<class comparison_class, cst::Comparison> const comparison = "expression";
 x3::rule<class unary_class, cst::Unary> const unary = "expression";
 x3::rule<class and_expr_class, cst::AndExpr> const and_expr = "expression";
@@ -146,10 +160,11 @@ x3::rule<class paren_close_class> const paren_close = "')'";
 const auto set_close_def = lit('}');
 const auto paren_close_def = lit(')');
 const auto atom_def = date_lit | int_lit | str | bool_lit | name;
-const auto set_lit_def =
+const auto set_lit_inner_def =
     ('{' >> -(atom % ',') > set_close)[([](auto& ctx) {
       if (x3::_attr(ctx)) x3::_val(ctx).elements = std::move(*x3::_attr(ctx));
     })];
+const auto set_lit_def = set_lit_inner;
 const auto paren_def = '(' > or_expr > paren_close;
 const auto operand_def = date_lit | int_lit | str | bool_lit | name | set_lit | paren;
 
@@ -163,15 +178,17 @@ const auto comp_op_def =
     kw("contains_none") >> x3::attr(Op::kContainsNone) |
     kw("contains") >> x3::attr(Op::kContains) | kw("like") >> x3::attr(Op::kLike);
 const auto bin_tail_def = comp_op > operand;
-const auto is_tail_def =
+const auto is_tail_inner_def =
     kw("is") > (kw("present")[([](auto& ctx) { x3::_val(ctx).present = true; })] |
                 kw("missing")[([](auto& ctx) { x3::_val(ctx).present = false; })]);
+const auto is_tail_def = is_tail_inner;
 const auto comparison_def = operand >> -(bin_tail | is_tail);
 const auto unary_def = *(kw("not") >> !kw("in") >> x3::attr(1)) >> comparison;
 const auto and_expr_def = unary >> *(kw("and") > unary);
 const auto or_expr_def = and_expr >> *(kw("or") > and_expr);
 
-BOOST_SPIRIT_DEFINE(name, ident, any_word, string_body, str, int_lit, date_lit, bool_lit, escape,
+BOOST_SPIRIT_DEFINE(name_inner, ident_inner, any_word_inner, str_inner, int_lit_inner, bool_lit_inner, set_lit_inner, is_tail_inner,
+                    name, ident, any_word, string_body, str, int_lit, date_lit, bool_lit, escape,
                     string_end, atom, set_lit, operand, paren, comp_op, bin_tail, is_tail,
                     comparison, unary, and_expr, or_expr, set_close, paren_close)
 
@@ -182,9 +199,11 @@ x3::rule<class effect_word_class, std::string> const effect_word =
 x3::rule<class effect_v_class, cst::EffectV> const effect_v = "effect ('allow', 'review' or 'deny')";
 x3::rule<class name_set_class, std::vector<cst::Name>> const name_set = "'{'";
 x3::rule<class name_list_class, cst::NameList> const name_list = "'{'";
+x3::rule<class name_list_inner_class, cst::NameList> const name_list_inner = "'{'";
 x3::rule<class obligation_v_class, cst::ObligationV> const obligation_v = "obligation name";
 x3::rule<class assign_class, cst::Assign> const assign = "assignment 'attr.path = value'";
 x3::rule<class given_block_class, cst::GivenBlock> const given_block = "'{' or 'file'";
+x3::rule<class given_block_inner_class, cst::GivenBlock> const given_block_inner = "'{' or 'file'";
 x3::rule<class expect_v_class, cst::ExpectV> const expect_v =
     "expectation (allow, review, deny, granted, withheld, missing, obligation)";
 x3::rule<class policy_field_class, cst::Field> const policy_field = "policy field";
@@ -199,6 +218,7 @@ x3::rule<class given_close_class> const given_close = "assignment 'attr.path = v
 x3::rule<class enum_close_class> const enum_close = "',' or '}'";
 x3::rule<class type_class, cst::TypeE> const type = "type (bool, int, string, date, an enum or set<...>)";
 x3::rule<class import_class, cst::ImportD> const import_decl = "import";
+x3::rule<class import_decl_inner_class, cst::ImportD> const import_decl_inner = "import";
 x3::rule<class policy_class, cst::PolicyD> const policy_decl = "policy";
 x3::rule<class enum_class, cst::EnumD> const enum_decl = "enum";
 x3::rule<class attr_class, cst::AttrD> const attr_decl = "attr";
@@ -211,15 +231,17 @@ x3::rule<class declaration_class, cst::Decl> const declaration =
 const auto effect_word_def = kws("allow") | kws("review") | kws("deny");
 const auto effect_v_def = effect_word > str;
 const auto name_set_def = lit('{') > -(name % ',') > set_close;
-const auto name_list_def = name_set[([](auto& ctx) {
+const auto name_list_inner_def = name_set[([](auto& ctx) {
   x3::_val(ctx).names = std::move(x3::_attr(ctx));
 })];
+const auto name_list_def = name_list_inner;
 const auto obligation_v_def = ident > -('(' > str > paren_close);
 const auto assign_def = name > '=' > operand;
-const auto given_block_def = (lit('{') > *assign > given_close)[([](auto& ctx) {
+const auto given_block_inner_def = (lit('{') > *assign > given_close)[([](auto& ctx) {
   x3::_val(ctx).assigns = std::move(x3::_attr(ctx));
 })];
 const auto given_close_def = lit('}');
+const auto given_block_def = given_block_inner;
 const auto expect_v_def =
     (effect_word >> ((kw("by") > (name % ',')) | x3::attr(std::vector<cst::Name>()))) |
     ((kws("granted") | kws("withheld") | kws("missing")) > name_set) |
@@ -242,9 +264,10 @@ const auto test_close_def = lit('}');
 const auto enum_close_def = lit('}');
 
 const auto type_def = (kws("set") > '<' > any_word > '>') | (x3::attr(std::string()) >> any_word);
-const auto import_decl_def = (kw("import") > str)[([](auto& ctx) {
+const auto import_decl_inner_def = (kw("import") > str)[([](auto& ctx) {
   x3::_val(ctx).path = std::move(x3::_attr(ctx));
 })];
+const auto import_decl_def = import_decl_inner;
 const auto policy_decl_def = kw("policy") > ident > '{' > *policy_field > policy_close;
 const auto enum_decl_def = kw("enum") > ident > '{' > -(ident % ',') > enum_close;
 const auto attr_decl_def = kw("attr") > name > ':' > type;
@@ -254,7 +277,7 @@ const auto test_decl_def = kw("test") > str > '{' > *test_field > test_close;
 const auto declaration_def =
     import_decl | policy_decl | enum_decl | attr_decl | let_decl | rule_decl | test_decl;
 
-BOOST_SPIRIT_DEFINE(given_value, effect_word, effect_v, name_set, name_list, obligation_v, assign, given_block,
+BOOST_SPIRIT_DEFINE(name_list_inner, given_block_inner, import_decl_inner, given_value, effect_word, effect_v, name_set, name_list, obligation_v, assign, given_block,
                     given_close, expect_v, policy_field, rule_field, test_field, policy_close,
                     rule_close, test_close, enum_close, type, import_decl, policy_decl, enum_decl,
                     attr_decl, let_decl, rule_decl, test_decl, declaration)

@@ -106,15 +106,15 @@ absl::Status Front(const std::string& path, const LoadOptions& options, detail::
     if (diags.size() < static_cast<size_t>(options.max_errors))
       data.model = detail::Check(data.ast, data.sources, diags);
   }
+  // Report in source order, as a reader meets them.
+  std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.span.file, a.span.offset) < std::tie(b.span.file, b.span.offset);
+  });
   if (diags.size() > static_cast<size_t>(options.max_errors) + 1) {
     diags.resize(options.max_errors);
     diags.push_back({Severity::kError, "too-many-errors", {uint32_t(~0u), 0, 0},
                      "too many errors; stopping", ""});
   }
-  // Report in source order, as a reader meets them.
-  std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    return std::tie(a.span.file, a.span.offset) < std::tie(b.span.file, b.span.offset);
-  });
   check.sources = data.sources;
   check.diagnostics = std::move(diags);
   return absl::OkStatus();
@@ -193,6 +193,13 @@ absl::StatusOr<AttributeHandle> Policy::Attribute(std::string_view path) const {
                                             near.empty() ? "" : absl::StrCat("; did you mean '", near, "'?")));
   }
   return AttributeHandle{it->second, schema.attrs[it->second].type};
+}
+
+const std::vector<std::string>& Policy::enum_members(AttributeHandle h) const {
+  static const std::vector<std::string> kNone;
+  const auto& schema = data_->model.schema;
+  if (h.index >= schema.attrs.size() || schema.attrs[h.index].enum_id < 0) return kNone;
+  return schema.enums[schema.attrs[h.index].enum_id].members;
 }
 
 absl::StatusOr<uint32_t> Policy::Member(AttributeHandle h, std::string_view member) const {
@@ -290,6 +297,7 @@ std::vector<TestResult> Policy::RunTests(bool root_only) const {
       }
     }
     Decision d = Decide(req);
+    res.deciding_rules = d.deciding_rules();
     for (const auto& x : t.expects) {
       switch (x.kind) {
         case detail::ExpectKind::kEffect: {

@@ -63,6 +63,7 @@ struct TestResult {
   bool passed = false;
   std::vector<std::string> failures;  // what differed, one line each
   std::string explanation;            // the full explanation, for a failed test
+  std::vector<std::string> deciding_rules;  // what decided the test's request
 };
 
 class Policy {
@@ -103,6 +104,8 @@ class Policy {
   // The members of the enum that `items` names (empty without `items`).
   const std::vector<std::string>& item_names() const;
 
+  // The members of the enum of an enum or set<enum> attribute (empty otherwise).
+  const std::vector<std::string>& enum_members(AttributeHandle attribute) const;
   // A pre-resolved attribute for the fast path.
   absl::StatusOr<AttributeHandle> Attribute(std::string_view path) const;
   // The index of `member` in the enum of an enum or set<enum> attribute.

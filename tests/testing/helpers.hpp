@@ -1,0 +1,64 @@
+// File: tests/testing/helpers.hpp — small helpers shared by the tests.
+#ifndef WRIT_TESTS_TESTING_HELPERS_HPP_
+#define WRIT_TESTS_TESTING_HELPERS_HPP_
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "writ/writ.hpp"
+
+namespace writ::testing {
+
+inline std::string ReadFileOrDie(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << "cannot read " << path;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A file reader serving files from memory, for policies written inline.
+inline LoadOptions InMemory(std::map<std::string, std::string> files) {
+  LoadOptions o;
+  auto shared = std::make_shared<std::map<std::string, std::string>>(std::move(files));
+  o.reader = [shared](const std::string& path) -> absl::StatusOr<std::string> {
+    auto it = shared->find(path);
+    if (it == shared->end()) return absl::NotFoundError("no such file: " + path);
+    return it->second;
+  };
+  return o;
+}
+
+// Loads `text` as policy "p.writ" (with optional other in-memory files) or fails the test.
+inline std::shared_ptr<const Policy> LoadOrDie(const std::string& text,
+                                               std::map<std::string, std::string> more = {}) {
+  more["p.writ"] = text;
+  auto p = Policy::Load("p.writ", InMemory(std::move(more)));
+  EXPECT_TRUE(p.ok()) << p.status().message();
+  return p.ok() ? *p : nullptr;
+}
+
+// The rendered diagnostics of checking `text` as "p.writ".
+inline std::string CheckText(const std::string& text, std::map<std::string, std::string> more = {}) {
+  more["p.writ"] = text;
+  auto r = Policy::Check("p.writ", InMemory(std::move(more)));
+  if (!r.ok()) return std::string(r.status().message());
+  return r->Format();
+}
+
+inline Request Json(const Policy& p, const std::string& json) {
+  auto r = p.ParseRequest(json);
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  return r.ok() ? *r : p.NewRequest();
+}
+
+inline std::string Schema() { return ReadFileOrDie(std::string(WRIT_POLICY_DIR) + "/disclosure-schema.writ"); }
+
+}  // namespace writ::testing
+
+#endif  // WRIT_TESTS_TESTING_HELPERS_HPP_

@@ -70,6 +70,7 @@ class Checker {
     FoldLets();
     CheckRules();
     CheckTests();
+    WarnUnusedLets();
     return std::move(m_);
   }
 
@@ -245,10 +246,17 @@ class Checker {
       }
     }
     if (!policy) {
-      bool has_rules = !ast_.rule_order.empty();
-      if (has_rules || !ast_.files.empty()) {
+      // A file of only enums, attributes and lets is a library for imports;
+      // after syntax errors the declaration may be in the part that failed.
+      bool empty = true, has_rules_or_tests = !ast_.rule_order.empty();
+      for (auto& f : ast_.files) {
+        empty &= f.order.empty();
+        has_rules_or_tests |= !f.tests.empty();
+      }
+      if (!HasErrors(diags_) && (empty || has_rules_or_tests)) {
         Error({0, 0, 0}, "missing-policy",
-              "no 'policy NAME { ... }' declaration; every policy needs exactly one");
+              empty ? "the file is empty; a policy needs a 'policy NAME { ... }' declaration"
+                    : "no 'policy NAME { ... }' declaration; every policy needs exactly one");
       }
       return;
     }
@@ -286,6 +294,31 @@ class Checker {
   }
 
   // ---- lets ---------------------------------------------------------------
+  void WarnUnusedLets() {
+    std::vector<bool> used(m_.let_decls.size());
+    std::function<void(const Expr&)> walk = [&](const Expr& e) {
+      if (e.kind == ExprKind::kName && e.ref == NameRef::kLet) used[e.let] = true;
+      for (const auto& c : e.children) walk(c);
+    };
+    for (auto* l : m_.let_decls) walk(l->value);
+    for (auto& cr : m_.rules) {
+      if (cr.decl->when) walk(*cr.decl->when);
+      if (cr.decl->unless) walk(*cr.decl->unless);
+    }
+    for (auto& t : m_.tests)
+      for (auto& g : t.decl->given) walk(g.value);
+    // Only lets of files that have rules: a library of lets is for importers.
+    for (size_t i = 0; i < used.size(); ++i) {
+      if (used[i]) continue;
+      uint32_t file = m_.let_decls[i]->name.span.file;
+      bool file_has_rules = false;
+      for (auto& cr : m_.rules) file_has_rules |= cr.decl->name.span.file == file;
+      if (file_has_rules)
+        Warn(m_.let_decls[i]->name.span, "unused-let",
+             absl::StrCat("let '", m_.let_decls[i]->name.name, "' is never used"));
+    }
+  }
+
   void FoldLets() {
     for (size_t i = 0; i < m_.let_decls.size(); ++i) FoldLet(static_cast<int32_t>(i), {});
   }
@@ -362,6 +395,8 @@ class Checker {
   }
 
   Type Name(Expr& e, std::optional<Type> expected) {
+    // An expectation that is itself an error tells nothing.
+    if (expected && expected->kind == TypeKind::kError) expected.reset();
     const std::string& n = e.text;
     // E.m is always a member.
     if (size_t dot = n.find('.'); dot != std::string::npos) {

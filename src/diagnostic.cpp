@@ -45,6 +45,8 @@ std::string FormatDiagnostics(const SourceSet& sources, const std::vector<Diagno
     SourceLocation loc = sources.Locate(d.span);
     absl::StrAppend(&out, bold, loc.path, ":", loc.line, ":", loc.column, ": ", reset, sev_color,
                     SeverityName(d.severity), ": ", reset, bold, message, reset, "\n");
+    // A diagnostic about the whole file (a point at its very start) shows no excerpt.
+    if (d.span.offset == 0 && d.span.length == 0) continue;
     std::string_view line = sources.at(d.span.file).Line(loc.line);
     // Show the line with tabs kept, so the caret lines up.
     std::string shown;
@@ -53,7 +55,7 @@ std::string FormatDiagnostics(const SourceSet& sources, const std::vector<Diagno
       unsigned char u = static_cast<unsigned char>(c);
       if (u < 0x20 && c != '\t') printable = false;
     }
-    if (!printable || line.size() > 300) continue;  // binary or minified text: no excerpt
+    if (!printable || line.size() > 300 || line.find_first_not_of(" \t") == std::string_view::npos) continue;  // binary or minified text: no excerpt
     absl::StrAppend(&out, "  ", absl::string_view(line.data(), line.size()), "\n  ");
     uint32_t col = loc.column - 1;
     for (uint32_t i = 0; i < col && i < line.size(); ++i) out += line[i] == '\t' ? '\t' : ' ';

@@ -140,6 +140,10 @@ absl::StatusOr<std::shared_ptr<const Policy>> Policy::Load(const std::string& pa
   absl::Status s = Front(path, options, *data, check);
   if (!s.ok()) return s;
   if (!check.ok()) return absl::InvalidArgumentError(check.Format());
+  if (data->model.name.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": error: no 'policy NAME { ... }' declaration; this file can only be imported"));
+  }
   data->program = detail::Compile(data->model);
   data->sha256 = Sha256Hex(data->sources);
   if (data->model.items_enum >= 0) {

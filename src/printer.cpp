@@ -213,6 +213,30 @@ class Printer {
     return false;
   }
 
+  // True if the author left a blank line right before `offset`.
+  bool BlankBefore(uint32_t offset) const {
+    if (!src_) return false;
+    const std::string& t = src_->text();
+    int newlines = 0;
+    for (size_t i = offset; i-- > 0;) {
+      char c = t[i];
+      if (c == '\n') {
+        if (++newlines >= 2) return true;
+      } else if (c != ' ' && c != '\t' && c != '\r') {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  bool HasCommentWithin(const SourceSpan& span) const {
+    for (size_t i = next_; i < comments_.size(); ++i) {
+      if (comments_[i].offset >= span.offset + span.length) break;
+      if (comments_[i].offset >= span.offset) return true;
+    }
+    return false;
+  }
+
   // Emits the comments that start before `offset`.
   void Comments(uint32_t offset, int indent) {
     while (next_ < comments_.size() && comments_[next_].offset < offset) {
@@ -227,8 +251,16 @@ class Printer {
       if (!c.own_line && !out_.empty() && out_.back() == '\n' && !line_has_comment) {
         out_.insert(out_.size() - 1, "  " + c.text);
       } else {
+        if (BlankBefore(c.offset) && out_.size() >= 2 && out_.back() == '\n' &&
+            out_[out_.size() - 2] != '\n' && out_.back() != '{')
+          out_ += '\n';
         Line(indent, c.text);
       }
+      // Keep a blank line that separated this comment from what follows.
+      uint32_t next = next_ < comments_.size() && comments_[next_].offset < offset
+                          ? comments_[next_].offset
+                          : offset;
+      if (c.own_line && next != ~0u && BlankBetween(c.offset + c.text.size(), next)) out_ += '\n';
     }
   }
 
@@ -238,13 +270,20 @@ class Printer {
     out_ += '\n';
   }
 
+  // `key` padded to `width`, and always followed by at least one space.
   static std::string Pad(const std::string& key, size_t width) {
     std::string s = key;
-    if (s.size() < width) s.append(width - s.size(), ' ');
+    s.append(s.size() < width ? width - s.size() : 1, ' ');
     return s;
   }
 
   void PrintPolicy(const PolicyDecl& p) {
+    bool empty = !p.title && !p.version && !p.source && !p.combine && !p.items &&
+                 !p.default_effect && !HasCommentWithin(p.span);
+    if (empty) {
+      Line(0, absl::StrCat("policy ", p.name.name, " {}"));
+      return;
+    }
     Line(0, absl::StrCat("policy ", p.name.name, " {"));
     auto field = [&](const std::string& key, SourceSpan span, const std::string& value) {
       Comments(span.offset, 2);
@@ -301,7 +340,7 @@ class Printer {
     for (size_t i = start; i <= end; ++i) width = std::max(width, f_.attrs[f_.order[i].second].path.name.size());
     const AttrDecl& a = f_.attrs[f_.order[k].second];
     std::string type = a.type.is_set ? absl::StrCat("set<", a.type.name, ">") : a.type.name;
-    Line(0, absl::StrCat("attr ", Pad(a.path.name, width), " : ", type));
+    Line(0, absl::StrCat("attr ", a.path.name, std::string(width - a.path.name.size(), ' '), " : ", type));
   }
 
   uint32_t End(size_t k) const {
@@ -313,7 +352,8 @@ class Printer {
     Comments(e.span.offset, 2);
     std::string one = PrintExpr(e);
     std::string head = Pad(key, 6);
-    if ((e.kind == ExprKind::kAnd || e.kind == ExprKind::kOr) && 2 + head.size() + one.size() > 72) {
+    if ((e.kind == ExprKind::kAnd || e.kind == ExprKind::kOr) &&
+        (2 + head.size() + one.size() > 72 || HasCommentWithin(e.span))) {
       const char* joiner = e.kind == ExprKind::kAnd ? "and " : "or  ";
       for (size_t i = 0; i < e.children.size(); ++i) {
         std::string part;
@@ -373,7 +413,7 @@ class Printer {
       for (const auto& g : t.given) width = std::max(width, g.path.name.size());
       for (const auto& g : t.given) {
         Comments(g.span.offset, 4);
-        Line(4, absl::StrCat(Pad(g.path.name, width), " = ", PrintExpr(g.value)));
+        Line(4, absl::StrCat(g.path.name, std::string(width - g.path.name.size(), ' '), " = ", PrintExpr(g.value)));
       }
       Line(2, "}");
     }

@@ -215,8 +215,8 @@ void SetFromJson(Request& r, const detail::Schema& schema, uint32_t index, const
     if (it == e.index.end()) {
       std::string near = detail::NearestName(std::string_view(s.data(), s.size()), e.members);
       problem(absl::StrCat("has unknown value ", Quote(std::string_view(s.data(), s.size())),
-                           " (not a member of ", e.name, ")",
-                           near.empty() ? "" : absl::StrCat("; did you mean '", near, "'?")));
+                           " (not a member of ", e.name,
+                           near.empty() ? "" : absl::StrCat("; did you mean '", near, "'?"), ")"));
       return false;
     }
     out = it->second;

@@ -63,7 +63,7 @@ TEST(CheckerTest, NoSuggestionWhenNothingIsNear) {
 
 TEST(CheckerTest, ErrorsCarryFileLineColumnAndCaret) {
   std::string out = CheckText(std::string(kBase) + "rule a {\n  when kind == polise\n  then deny \"x\"\n}\n");
-  EXPECT_NE(out.find("p.writ:11:16: error: 'polise' is not a member of enum 'Kind'"), std::string::npos) << out;
+  EXPECT_NE(out.find("p.writ:10:16: error: 'polise' is not a member of enum 'Kind'"), std::string::npos) << out;
   EXPECT_NE(out.find("\n                 ^~~~~~\n"), std::string::npos) << out;
 }
 

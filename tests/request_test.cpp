@@ -16,7 +16,7 @@ TEST(RequestTest, WrongTypeUnknownEnumAndBadDateAreProblemsDecidedFailSafe) {
   auto p = Telegram();
   auto r = p->ParseRequest(R"({
     "received": "2024-10-02", "requester": {"kind": "law_enforcement"},
-    "instrument": {"type": "warrant", "issuer": "judge", "expires": "2025-13-01"},
+    "instrument": {"type": "search_warant", "issuer": "judge", "expires": "2025-13-01"},
     "subject": {"status": "suspect", "violates_tos": "yes"},
     "data": {"requested": ["ip_address"]}})");
   ASSERT_TRUE(r.ok());

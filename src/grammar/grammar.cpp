@@ -102,7 +102,9 @@ const auto ident_inner_def = (x3::raw[lexeme[!keyword >> word]])[([](auto& ctx) 
 })];
 const auto ident_def = ident_inner;
 // Any word, keywords included: type names (`string`) and combining algorithms.
-const auto any_word_inner_def = (x3::raw[word])[([](auto& ctx) {
+const auto declaration_keyword =
+    lexeme[(lit("import") | "policy" | "enum" | "attr" | "let" | "rule" | "test") >> word_end];
+const auto any_word_inner_def = (x3::raw[!declaration_keyword >> word])[([](auto& ctx) {
   auto& r = x3::_attr(ctx);
   x3::_val(ctx).text.assign(r.begin(), r.end());
 })];
@@ -123,10 +125,21 @@ x3::rule<class string_end_class> const string_end = "closing '\"'";
 const auto string_end_def = lit('"');
 const x3::uint_parser<uint32_t, 16, 1, 6> hex_cp;
 const auto escape_def = lit('\\') >> (lit("u{") >> hex_cp >> '}' | escape_char);
-const auto string_body_def =
-    lexeme['"' >> *((lit("\\u{") > hex_cp[append_code_point] > '}') |
-                    (lit('\\') > escape_char[append_char]) |
-                    (x3::char_ - '"' - '\\' - x3::eol)[append_char]) > string_end];
+// A string is a run of pieces, each already decoded to UTF-8 bytes: an
+// escape, a code point, or a plain character. Each kind is a named rule, so
+// a bad escape reports what was expected.
+x3::rule<class code_point_class, std::string> const code_point =
+    "code point (1 to 6 hex digits, at most 10FFFF)";
+x3::rule<class escape_char_class, std::string> const escape_body =
+    "escape sequence (\\\" \\\\ \\n \\t \\u{XXXX})";
+x3::rule<class plain_char_class, std::string> const plain_char = "character";
+x3::rule<class piece_class, std::string> const piece = "string";
+const auto code_point_def = hex_cp[append_code_point];
+const auto escape_body_def = escape_char[append_char];
+const auto plain_char_def = (x3::char_ - '"' - '\\' - x3::eol)[append_char];
+const auto piece_def = (lit("\\u{") > code_point > '}') | (lit('\\') > escape_body) | plain_char;
+auto append_piece = [](auto& ctx) { x3::_val(ctx) += x3::_attr(ctx); };
+const auto string_body_def = lexeme['"' >> *piece[append_piece] > string_end];
 const auto str_inner_def = string_body[set_value];
 const auto str_def = str_inner;
 
@@ -178,16 +191,17 @@ const auto comp_op_def =
     kw("contains_none") >> x3::attr(Op::kContainsNone) |
     kw("contains") >> x3::attr(Op::kContains) | kw("like") >> x3::attr(Op::kLike);
 const auto bin_tail_def = comp_op > operand;
-const auto is_tail_inner_def =
-    kw("is") > (kw("present")[([](auto& ctx) { x3::_val(ctx).present = true; })] |
-                kw("missing")[([](auto& ctx) { x3::_val(ctx).present = false; })]);
+x3::rule<class presence_word_class, cst::IsTail> const presence_word = "'present' or 'missing'";
+const auto presence_word_def = kw("present")[([](auto& ctx) { x3::_val(ctx).present = true; })] |
+                               kw("missing")[([](auto& ctx) { x3::_val(ctx).present = false; })];
+const auto is_tail_inner_def = kw("is") > presence_word;
 const auto is_tail_def = is_tail_inner;
 const auto comparison_def = operand >> -(bin_tail | is_tail);
 const auto unary_def = *(kw("not") >> !kw("in") >> x3::attr(1)) >> comparison;
 const auto and_expr_def = unary >> *(kw("and") > unary);
 const auto or_expr_def = and_expr >> *(kw("or") > and_expr);
 
-BOOST_SPIRIT_DEFINE(name_inner, ident_inner, any_word_inner, str_inner, int_lit_inner, bool_lit_inner, set_lit_inner, is_tail_inner,
+BOOST_SPIRIT_DEFINE(code_point, escape_body, plain_char, piece, presence_word, name_inner, ident_inner, any_word_inner, str_inner, int_lit_inner, bool_lit_inner, set_lit_inner, is_tail_inner,
                     name, ident, any_word, string_body, str, int_lit, date_lit, bool_lit, escape,
                     string_end, atom, set_lit, operand, paren, comp_op, bin_tail, is_tail,
                     comparison, unary, and_expr, or_expr, set_close, paren_close)
@@ -344,6 +358,9 @@ bool Run(const Rule& rule, const char*& it, const char* end, Attr& out, SyntaxEr
   } catch (const x3::expectation_failure<const char*>& x) {
     error.where = x.where();
     error.expected = x.which();
+    // Unnamed parsers report a mangled C++ type name; never show that.
+    if (error.expected.rfind("N5boost", 0) == 0 || error.expected.find("spirit") != std::string::npos)
+      error.expected = "valid syntax";
     return false;
   }
 }

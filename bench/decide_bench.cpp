@@ -1,0 +1,162 @@
+// File: bench/decide_bench.cpp
+//
+// Decisions per second on the shared workloads (../shared/bench), Google
+// Benchmark. Every benchmark reports ns_per_decision and decisions/s (as
+// items_per_second) and checks its allow/review/deny counts against the
+// expected checksums before timing. Heap allocations during the timed loop
+// are counted by a global operator new and reported per decision.
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <new>
+
+#include "workloads.hpp"
+
+namespace {
+std::atomic<long> g_allocations{0};
+}  // namespace
+
+// Counting replacements of the global allocation functions. GCC cannot see
+// that the matching delete below frees with free(), hence the pragma.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+void* operator new(size_t n) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
+
+namespace writ::bench {
+namespace {
+
+void CheckCounts(benchmark::State& state, const Workload& w) {
+  auto got = Count(w);
+  if (got != w.expected) {
+    state.SkipWithError(("checksum mismatch on " + w.name).c_str());
+  }
+  state.counters["allow"] = got[0];
+  state.counters["review"] = got[1];
+  state.counters["deny"] = got[2];
+}
+
+void Report(benchmark::State& state, long allocations) {
+  state.SetItemsProcessed(state.iterations());
+  state.counters["ns_per_decision"] = benchmark::Counter(
+      static_cast<double>(state.iterations()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["allocs_per_decision"] =
+      static_cast<double>(allocations) / static_cast<double>(std::max<int64_t>(1, state.iterations()));
+}
+
+// Pre-built requests: the steady state of an embedding service.
+void BM_Decide(benchmark::State& state, const char* name) {
+  Workload& w = Get(name);
+  CheckCounts(state, w);
+  Decision d;
+  size_t i = 0, n = w.requests.size();
+  long before = g_allocations.load();
+  for (auto _ : state) {
+    w.policy->Decide(w.requests[i], d);
+    benchmark::DoNotOptimize(d);
+    if (++i == n) i = 0;
+  }
+  Report(state, g_allocations.load() - before);
+}
+
+// JSON text to decision, end to end (one Request reused, as a service would).
+void BM_JsonToDecision(benchmark::State& state, const char* name) {
+  Workload& w = Get(name);
+  CheckCounts(state, w);
+  Request r = w.policy->NewRequest();
+  Decision d;
+  size_t i = 0, n = w.lines.size();
+  long before = g_allocations.load();
+  for (auto _ : state) {
+    (void)w.policy->ParseRequest(w.lines[i], r);
+    w.policy->Decide(r, d);
+    benchmark::DoNotOptimize(d);
+    if (++i == n) i = 0;
+  }
+  Report(state, g_allocations.load() - before);
+}
+
+// With the full explanation (built lazily, only here).
+void BM_DecideWithExplanation(benchmark::State& state, const char* name) {
+  Workload& w = Get(name);
+  CheckCounts(state, w);
+  Request r = w.policy->NewRequest();
+  size_t i = 0, n = w.lines.size();
+  long before = g_allocations.load();
+  for (auto _ : state) {
+    (void)w.policy->ParseRequest(w.lines[i], r);
+    Explanation e = w.policy->Explain(r);
+    benchmark::DoNotOptimize(e);
+    if (++i == n) i = 0;
+  }
+  Report(state, g_allocations.load() - before);
+}
+
+// Threads sharing one policy; each thread walks its own part of the requests.
+void BM_DecideThreads(benchmark::State& state) {
+  Workload& w = Get("base");
+  if (state.thread_index() == 0) CheckCounts(state, w);
+  Decision d;
+  size_t n = w.requests.size();
+  size_t i = (n / state.threads()) * state.thread_index();
+  for (auto _ : state) {
+    w.policy->Decide(w.requests[i], d);
+    benchmark::DoNotOptimize(d);
+    if (++i == n) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["ns_per_decision"] = benchmark::Counter(
+      static_cast<double>(state.iterations()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+long ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * sysconf(_SC_PAGESIZE);
+}
+
+// Loading and compiling a policy; the memory it takes once compiled.
+void BM_LoadPolicy(benchmark::State& state, const char* name) {
+  std::string path = name == std::string("base")
+                         ? std::string(WRIT_POLICY_DIR) + "/telegram-2024.writ"
+                         : std::string(WRIT_BENCH_DATA) + "/" + name + ".writ";
+  long rss_before = ResidentBytes();
+  std::shared_ptr<const Policy> keep;
+  for (auto _ : state) {
+    auto p = Policy::Load(path);
+    if (!p.ok()) {
+      state.SkipWithError(std::string(p.status().message()).c_str());
+      break;
+    }
+    keep = *p;
+  }
+  state.counters["rules"] = keep ? static_cast<double>(keep->rule_count()) : 0;
+  state.counters["resident_MiB"] = static_cast<double>(ResidentBytes() - rss_before) / (1 << 20);
+  state.counters["ms_per_load"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) / 1000.0, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+BENCHMARK_CAPTURE(BM_Decide, telegram_2024, "base");
+BENCHMARK_CAPTURE(BM_JsonToDecision, telegram_2024, "base");
+BENCHMARK_CAPTURE(BM_DecideWithExplanation, telegram_2024, "base");
+BENCHMARK_CAPTURE(BM_Decide, scale_10, "scale_10");
+BENCHMARK_CAPTURE(BM_Decide, scale_100, "scale_100");
+BENCHMARK_CAPTURE(BM_Decide, scale_1000, "scale_1000");
+BENCHMARK_CAPTURE(BM_Decide, scale_10000, "scale_10000");
+BENCHMARK_CAPTURE(BM_JsonToDecision, scale_10000, "scale_10000");
+BENCHMARK(BM_DecideThreads)->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK_CAPTURE(BM_LoadPolicy, scale_10000, "scale_10000")->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace writ::bench
+
+BENCHMARK_MAIN();

@@ -1,0 +1,19 @@
+// Built against the installed package: loads the installed default policy
+// and decides one request.
+#include <writ/writ.hpp>
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+  if (argc != 2) return 2;
+  auto policy = writ::Policy::Load(argv[1]);
+  if (!policy.ok()) {
+    std::cerr << policy.status().message() << "\n";
+    return 1;
+  }
+  auto request = (*policy)->ParseRequest(R"({"requester": {"kind": "private_party"}})");
+  if (!request.ok()) return 1;
+  writ::Decision d = (*policy)->Decide(*request);
+  std::cout << d.ToJson() << "\n";
+  return d.effect() == writ::Effect::kDeny ? 0 : 1;
+}

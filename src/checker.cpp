@@ -200,6 +200,7 @@ class Checker {
         m_.schema.attrs.push_back(std::move(info));
       }
     }
+    m_.schema.Layout();
     // A dotted attribute may not share its prefix with a scalar attribute
     // (`a` and `a.b`): a request could not say both in JSON.
     for (const auto& a : m_.schema.attrs) {

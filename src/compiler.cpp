@@ -77,6 +77,22 @@ class Compiler {
     if (cr.decl->unless) InternExpr(*cr.decl->unless);
   }
 
+  // Points `n` at attribute `attr`: its presence bit and packed value.
+  void Bind(Node& n, uint32_t attr) {
+    const AttrInfo& a = m_.schema.attrs[attr];
+    n.slot = attr;
+    n.off = a.offset;
+    n.width = a.width;
+    n.sign = a.is_signed;
+  }
+  void Bind2(Node& n, uint32_t attr) {
+    const AttrInfo& a = m_.schema.attrs[attr];
+    n.slot2 = attr;
+    n.off2 = a.offset;
+    n.width2 = a.width;
+    n.sign2 = a.is_signed;
+  }
+
   uint32_t Add(Node n) {
     p_.nodes.push_back(n);
     return static_cast<uint32_t>(p_.nodes.size() - 1);
@@ -107,14 +123,14 @@ class Compiler {
       case ExprKind::kName: {
         Node n;
         n.kind = NodeKind::kBoolAttr;
-        n.slot = e.attr;
+        Bind(n, e.attr);
         return Add(n);
       }
       case ExprKind::kIsPresent:
       case ExprKind::kIsMissing: {
         Node n;
         n.kind = e.kind == ExprKind::kIsPresent ? NodeKind::kPresent : NodeKind::kMissing;
-        n.slot = e.children[0].attr;
+        Bind(n, e.children[0].attr);
         return Add(n);
       }
       case ExprKind::kNot: {
@@ -154,7 +170,7 @@ class Compiler {
     n.op = op;
     if (lattr && rconst) {
       Value v = FoldConstant(*r, m_);
-      n.slot = l->attr;
+      Bind(n, l->attr);
       switch (lt) {
         case TypeKind::kEnum:
           if (op == Op::kEq || op == Op::kNe) {
@@ -216,8 +232,8 @@ class Compiler {
          lt == TypeKind::kBool) &&
         op <= Op::kGe) {
       n.kind = NodeKind::kWordCmpAttr;
-      n.slot = l->attr;
-      n.slot2 = r->attr;
+      Bind(n, l->attr);
+      Bind2(n, r->attr);
       return Add(n);
     }
     // Everything else: a generic comparison of two operands.
@@ -265,7 +281,7 @@ class Compiler {
       Node n;
       n.kind = NodeKind::kMaskOp;
       n.op = Op::kContainsAny;
-      n.slot = p_.items_attr;
+      Bind(n, p_.items_attr);
       n.k = cr.disclose_mask;
       parts.push_back(Add(n));
       reads.insert(p_.items_attr);

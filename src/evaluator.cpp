@@ -34,32 +34,33 @@ bool Ordered(Op op, int64_t a, int64_t b) {
 
 Tri Evaluator::Eval(const Program& p, uint32_t index, const Request& r) {
   const Node& n = p.nodes[index];
+  const unsigned char* values = r.values();
   switch (n.kind) {
     case NodeKind::kConst: return static_cast<Tri>(n.k);
     case NodeKind::kBoolAttr:
       if (!r.present(n.slot)) return kUnknown;
-      return r.words_[n.slot] ? kTrue : kFalse;
+      return LoadPacked(values + n.off, n.width, n.sign) ? kTrue : kFalse;
     case NodeKind::kPresent: return r.present(n.slot) ? kTrue : kFalse;
     case NodeKind::kMissing: return r.present(n.slot) ? kFalse : kTrue;
     case NodeKind::kEnumInMask: {
       if (!r.present(n.slot)) return kUnknown;
-      bool in = (n.k >> r.words_[n.slot]) & 1;
+      bool in = (n.k >> LoadPacked(values + n.off, n.width, n.sign)) & 1;
       return in != n.negate ? kTrue : kFalse;
     }
     case NodeKind::kWordCmpConst:
       if (!r.present(n.slot)) return kUnknown;
-      return Ordered(n.op, static_cast<int64_t>(r.words_[n.slot]), static_cast<int64_t>(n.k))
+      return Ordered(n.op, static_cast<int64_t>(LoadPacked(values + n.off, n.width, n.sign)), static_cast<int64_t>(n.k))
                  ? kTrue
                  : kFalse;
     case NodeKind::kWordCmpAttr:
       if (!r.present(n.slot) || !r.present(n.slot2)) return kUnknown;
-      return Ordered(n.op, static_cast<int64_t>(r.words_[n.slot]),
-                     static_cast<int64_t>(r.words_[n.slot2]))
+      return Ordered(n.op, static_cast<int64_t>(LoadPacked(values + n.off, n.width, n.sign)),
+                     static_cast<int64_t>(LoadPacked(values + n.off2, n.width2, n.sign2)))
                  ? kTrue
                  : kFalse;
     case NodeKind::kMaskOp: {
       if (!r.present(n.slot)) return kUnknown;
-      uint64_t w = r.words_[n.slot];
+      uint64_t w = LoadPacked(values + n.off, n.width, n.sign);
       bool b;
       switch (n.op) {
         case Op::kContains:
@@ -74,10 +75,10 @@ Tri Evaluator::Eval(const Program& p, uint32_t index, const Request& r) {
     }
     case NodeKind::kStringEqConst:
       if (!r.present(n.slot)) return kUnknown;
-      return (r.words_[n.slot] == n.k) != n.negate ? kTrue : kFalse;
+      return (LoadPacked(values + n.off, n.width, n.sign) == n.k) != n.negate ? kTrue : kFalse;
     case NodeKind::kStringInConst: {
       if (!r.present(n.slot)) return kUnknown;
-      uint64_t id = r.words_[n.slot];
+      uint64_t id = LoadPacked(values + n.off, n.width, n.sign);
       bool in = false;
       for (uint32_t i = 0; i < n.n; ++i) in |= p.ids[n.a + i] == id;
       return in != n.negate ? kTrue : kFalse;
@@ -160,7 +161,7 @@ void Evaluator::Decide(const Policy& policy, const Program& p, const Request& r,
     // Merge the unindexed rules with the bucket of the request's value, in
     // rule order.
     static const std::vector<uint32_t> kNone;
-    uint64_t key = r.words_[idx.attr];
+    uint64_t key = r.Load(idx.attr);
     const std::vector<uint32_t>& bucket = key < idx.buckets.size() ? idx.buckets[key] : kNone;
     const std::vector<uint32_t>& all = idx.unindexed;
     size_t a = 0, b = 0;
@@ -200,7 +201,7 @@ void Evaluator::Decide(const Policy& policy, const Program& p, const Request& r,
   }
 
   const bool has_items = p.items_attr >= 0 && r.present(p.items_attr);
-  const uint64_t requested = has_items ? r.words_[p.items_attr] : 0;
+  const uint64_t requested = has_items ? r.Load(p.items_attr) : 0;
   if (out.open_) {
     std::sort(out.missing_.begin(), out.missing_.end());
     out.effect_ = Effect::kReview;

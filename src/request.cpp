@@ -2,6 +2,8 @@
 #include "writ/request.hpp"
 
 #include <boost/json.hpp>
+#include <algorithm>
+#include <climits>
 
 #include "absl/strings/str_cat.h"
 #include "writ/detail/parser.hpp"
@@ -15,15 +17,39 @@ using detail::AV;
 
 Request::Request(const Policy& policy) : schema_(&policy.data().model.schema) {
   size_t n = schema_->attrs.size();
-  present_.assign((n + 63) / 64, 0);
-  words_.assign(n, 0);
+  presence_words_ = schema_->presence_words;
+  data_.assign(schema_->presence_words + schema_->value_words, 0);
   strings_.resize(n);
   string_sets_.resize(n);
 }
 
 void Request::Clear() {
-  std::fill(present_.begin(), present_.end(), 0);
+  std::fill(data_.begin(), data_.begin() + presence_words_, 0);
   problems_.clear();
+}
+
+void Request::Store(uint32_t i, uint64_t value) {
+  const detail::AttrInfo& a = schema_->attrs[i];
+  unsigned char* p = reinterpret_cast<unsigned char*>(data_.data() + presence_words_) + a.offset;
+  if (a.width == 1) {
+    *p = static_cast<unsigned char>(value);
+  } else if (a.width == 4) {
+    uint32_t v = static_cast<uint32_t>(value);
+    std::memcpy(p, &v, 4);
+  } else {
+    std::memcpy(p, &value, 8);
+  }
+  MarkPresent(i);
+}
+
+uint64_t Request::Load(uint32_t i) const {
+  const detail::AttrInfo& a = schema_->attrs[i];
+  return detail::LoadPacked(values() + a.offset, a.width, a.is_signed);
+}
+
+std::string_view Request::string_value(AttributeHandle h) const {
+  if (h.type != AttributeType::kString || !present(h.index)) return {};
+  return strings_[h.index];
 }
 
 void Request::AddProblem(std::string attribute, std::string message) {
@@ -118,34 +144,22 @@ absl::Status Request::Unset(std::string_view path) {
   if (it == schema_->attr_by_path.end()) {
     return absl::NotFoundError(absl::StrCat("unknown attribute '", AV(path), "'"));
   }
-  present_[it->second >> 6] &= ~(uint64_t{1} << (it->second & 63));
+  data_[it->second >> 6] &= ~(uint64_t{1} << (it->second & 63));
   return absl::OkStatus();
 }
 
-void Request::SetBool(AttributeHandle h, bool value) {
-  words_[h.index] = value;
-  MarkPresent(h.index);
-}
-void Request::SetInt(AttributeHandle h, int64_t value) {
-  words_[h.index] = static_cast<uint64_t>(value);
-  MarkPresent(h.index);
-}
+void Request::SetBool(AttributeHandle h, bool value) { Store(h.index, value); }
+void Request::SetInt(AttributeHandle h, int64_t value) { Store(h.index, static_cast<uint64_t>(value)); }
 void Request::SetDays(AttributeHandle h, int64_t days) {
-  words_[h.index] = static_cast<uint64_t>(days);
-  MarkPresent(h.index);
+  // Dates are kept as 32-bit day numbers: years -5 million to +5 million.
+  days = std::clamp<int64_t>(days, INT32_MIN, INT32_MAX);
+  Store(h.index, static_cast<uint64_t>(days));
 }
-void Request::SetEnum(AttributeHandle h, uint32_t member) {
-  words_[h.index] = member;
-  MarkPresent(h.index);
-}
-void Request::SetEnumSet(AttributeHandle h, uint64_t mask) {
-  words_[h.index] = mask;
-  MarkPresent(h.index);
-}
+void Request::SetEnum(AttributeHandle h, uint32_t member) { Store(h.index, member); }
+void Request::SetEnumSet(AttributeHandle h, uint64_t mask) { Store(h.index, mask); }
 void Request::SetString(AttributeHandle h, std::string_view value) {
   strings_[h.index].assign(value.data(), value.size());
-  words_[h.index] = schema_->Intern(value);
-  MarkPresent(h.index);
+  Store(h.index, schema_->Intern(value));
 }
 
 namespace detail {
@@ -154,11 +168,11 @@ Value RequestAccess::Get(const Request& r, const Schema& schema, uint32_t i) {
   const AttrInfo& a = schema.attrs[i];
   Value v;
   switch (a.type) {
-    case AttributeType::kBool: v.type = {TypeKind::kBool}; v.b = r.words_[i]; break;
-    case AttributeType::kInt: v.type = {TypeKind::kInt}; v.i = static_cast<int64_t>(r.words_[i]); break;
-    case AttributeType::kDate: v.type = {TypeKind::kDate}; v.i = static_cast<int64_t>(r.words_[i]); break;
-    case AttributeType::kEnum: v.type = {TypeKind::kEnum, a.enum_id}; v.i = static_cast<int64_t>(r.words_[i]); break;
-    case AttributeType::kEnumSet: v.type = {TypeKind::kEnumSet, a.enum_id}; v.mask = r.words_[i]; break;
+    case AttributeType::kBool: v.type = {TypeKind::kBool}; v.b = r.Load(i); break;
+    case AttributeType::kInt: v.type = {TypeKind::kInt}; v.i = static_cast<int64_t>(r.Load(i)); break;
+    case AttributeType::kDate: v.type = {TypeKind::kDate}; v.i = static_cast<int64_t>(r.Load(i)); break;
+    case AttributeType::kEnum: v.type = {TypeKind::kEnum, a.enum_id}; v.i = static_cast<int64_t>(r.Load(i)); break;
+    case AttributeType::kEnumSet: v.type = {TypeKind::kEnumSet, a.enum_id}; v.mask = r.Load(i); break;
     case AttributeType::kString: v.type = {TypeKind::kString}; v.s = r.strings_[i]; break;
     case AttributeType::kStringSet:
       v.type = {TypeKind::kStringSet};

@@ -18,11 +18,13 @@
 #define WRIT_REQUEST_HPP_
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
 #include "writ/decision.hpp"
 
@@ -76,7 +78,9 @@ class Request {
   // Every attribute missing again, no problems; keeps the allocated capacity.
   void Clear();
 
-  bool present(uint32_t index) const { return (present_[index >> 6] >> (index & 63)) & 1; }
+  bool present(uint32_t index) const { return (data_[index >> 6] >> (index & 63)) & 1; }
+  // The string value of a present string attribute ("" when missing).
+  std::string_view string_value(AttributeHandle h) const;
 
  private:
   friend class Policy;
@@ -85,15 +89,28 @@ class Request {
   friend struct detail::RequestAccess;
 
   absl::StatusOr<AttributeHandle> Find(std::string_view path, AttributeType want) const;
-  void MarkPresent(uint32_t i) { present_[i >> 6] |= uint64_t{1} << (i & 63); }
+  void MarkPresent(uint32_t i) { data_[i >> 6] |= uint64_t{1} << (i & 63); }
+  // Stores the value of attribute `i` (a bool, member index, day number,
+  // integer, mask or interned string id) at its place in the packed layout.
+  void Store(uint32_t i, uint64_t value);
+  // The value of attribute `i`, widened back to 64 bits (signed where the
+  // type is).
+  uint64_t Load(uint32_t i) const;
+  const unsigned char* values() const {
+    return reinterpret_cast<const unsigned char*>(data_.data() + presence_words_);
+  }
 
+  // The presence bits, then every attribute's value packed at the byte offset
+  // the schema gives it (1 byte for bools and members, 4 for dates and string
+  // ids, 8 for integers and masks). Inline for schemas of up to ~100 bytes,
+  // so that decisions over a vector of requests read one block of memory.
+  // INVARIANT: data_.size() == presence words + value words of the schema.
+  absl::InlinedVector<uint64_t, 14> data_;
+  uint32_t presence_words_ = 0;
+  std::vector<InputProblem> problems_;  // beside data_: every decision reads it
   const detail::Schema* schema_ = nullptr;
-  std::vector<uint64_t> present_;   // bit per attribute
-  std::vector<uint64_t> words_;     // bool, int, date (days), enum index, enum-set mask,
-                                    // string: interned id (or ~0 when not a constant)
-  std::vector<std::string> strings_;                 // string attributes
+  std::vector<std::string> strings_;                   // string attributes
   std::vector<std::vector<std::string>> string_sets_;  // set<string> attributes
-  std::vector<InputProblem> problems_;
 };
 
 }  // namespace writ

@@ -50,7 +50,11 @@ struct Node {
   Op op = Op::kEq;
   bool negate = false;
   TypeKind type = TypeKind::kBool;  // of the compared values (kGeneric)
-  uint32_t slot = 0, slot2 = 0;
+  uint32_t slot = 0, slot2 = 0;  // attribute indices (presence bits)
+  // Where the attributes' values sit in a Request (see Schema::Layout).
+  uint32_t off = 0, off2 = 0;
+  uint8_t width = 8, width2 = 8;
+  bool sign = false, sign2 = false;
   uint32_t a = 0, n = 0;
   uint64_t k = 0;
   Operand lhs, rhs;  // kGeneric

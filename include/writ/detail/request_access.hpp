@@ -12,12 +12,12 @@
 namespace writ::detail {
 
 struct RequestAccess {
-  static uint64_t Word(const Request& r, uint32_t i) { return r.words_[i]; }
+  static uint64_t Word(const Request& r, uint32_t i) { return r.Load(i); }
   static const std::string& String(const Request& r, uint32_t i) { return r.strings_[i]; }
   static ValueView View(const Request& r, uint32_t i, TypeKind kind) {
     ValueView v;
     v.kind = kind;
-    v.w = r.words_[i];
+    v.w = r.Load(i);
     if (kind == TypeKind::kString) v.s = r.strings_[i];
     if (kind == TypeKind::kStringSet) v.strs = &r.string_sets_[i];
     return v;

@@ -10,15 +10,23 @@ absl::Status PolicyStore::Reload() {
   std::lock_guard<std::mutex> lock(reload_mu_);
   auto loaded = Policy::Load(root_path_, options_);
   if (!loaded.ok()) return loaded.status();
-  current_.store(*std::move(loaded), std::memory_order_release);
-  generation_.fetch_add(1, std::memory_order_acq_rel);
+  Swap(*std::move(loaded));
   return absl::OkStatus();
 }
 
 void PolicyStore::Set(std::shared_ptr<const Policy> policy) {
   std::lock_guard<std::mutex> lock(reload_mu_);
-  current_.store(std::move(policy), std::memory_order_release);
-  generation_.fetch_add(1, std::memory_order_acq_rel);
+  Swap(std::move(policy));
+}
+
+void PolicyStore::Swap(std::shared_ptr<const Policy> policy) {
+  {
+    std::unique_lock<std::shared_mutex> lock(current_mu_);
+    current_.swap(policy);
+    generation_.fetch_add(1, std::memory_order_acq_rel);
+  }
+  // `policy` now holds the old one: it is freed here, outside the lock (or
+  // later, by the last reader still holding it).
 }
 
 }  // namespace writ

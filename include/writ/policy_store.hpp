@@ -3,9 +3,12 @@
 // `PolicyStore` serves the current policy to many threads while another
 // thread reloads it. `Reload()` loads and checks the files and swaps the new
 // policy in atomically; a reload that fails keeps the current policy serving
-// and returns the diagnostics. Readers never block on a reload and never see
-// half a policy: `Current()` hands out a shared_ptr to one complete policy,
-// which stays alive for as long as the reader holds it.
+// and returns the diagnostics. Readers never wait for a reload: reading,
+// checking and compiling happen outside any lock, and the swap itself is a
+// pointer assignment under a reader-writer lock that readers share with each
+// other. Readers never see half a policy: `Current()` hands out a shared_ptr
+// to one complete policy, alive for as long as the reader holds it. Take it
+// once per batch of requests, not once per request.
 //
 // Example:
 //   writ::PolicyStore store("policies/telegram-2024.writ");
@@ -18,6 +21,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 
 #include "absl/status/status.h"
@@ -37,15 +41,21 @@ class PolicyStore {
   void Set(std::shared_ptr<const Policy> policy);
 
   // The policy serving now; null before the first successful load.
-  std::shared_ptr<const Policy> Current() const { return current_.load(std::memory_order_acquire); }
+  std::shared_ptr<const Policy> Current() const {
+    std::shared_lock<std::shared_mutex> lock(current_mu_);
+    return current_;
+  }
   // How many times a policy was swapped in.
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
  private:
+  void Swap(std::shared_ptr<const Policy> policy);
+
   std::string root_path_;
   LoadOptions options_;
-  std::mutex reload_mu_;
-  std::atomic<std::shared_ptr<const Policy>> current_;
+  std::mutex reload_mu_;                // serializes reloads
+  mutable std::shared_mutex current_mu_;  // guards current_ (held only to copy or swap it)
+  std::shared_ptr<const Policy> current_;
   std::atomic<uint64_t> generation_{0};
 };
 

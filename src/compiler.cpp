@@ -8,6 +8,7 @@
 #include "writ/detail/compiler.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <map>
 #include <set>
 
@@ -58,6 +59,7 @@ class Compiler {
     if (m_.items_enum >= 0) p_.items_all = m_.schema.enums[m_.items_enum].all_mask();
     for (const auto& cr : m_.rules) InternStrings(cr);
     for (const auto& cr : m_.rules) p_.rules.push_back(CompileRule(cr));
+    for (const auto& r : p_.rules) p_.hot.push_back({r.root, r.effect, r.disclose_mask});
     BuildIndex();
     return std::move(p_);
   }
@@ -91,6 +93,22 @@ class Compiler {
     n.off2 = a.offset;
     n.width2 = a.width;
     n.sign2 = a.is_signed;
+  }
+
+  static void SetRange(Node& n, Op op, int64_t c) {
+    constexpr int64_t kMin = INT64_MIN, kMax = INT64_MAX;
+    int64_t lo = kMin, hi = kMax;
+    switch (op) {
+      case Op::kEq: lo = hi = c; break;
+      case Op::kNe: lo = hi = c; n.negate = true; break;
+      case Op::kLt: if (c == kMin) { lo = 1; hi = 0; } else { hi = c - 1; } break;
+      case Op::kLe: hi = c; break;
+      case Op::kGt: if (c == kMax) { lo = 1; hi = 0; } else { lo = c + 1; } break;
+      case Op::kGe: lo = c; break;
+      default: break;
+    }
+    n.k = static_cast<uint64_t>(lo);
+    n.k2 = hi;
   }
 
   uint32_t Add(Node n) {
@@ -188,12 +206,11 @@ class Compiler {
           break;
         case TypeKind::kInt:
         case TypeKind::kDate:
-          n.kind = NodeKind::kWordCmpConst;
-          n.k = static_cast<uint64_t>(v.i);
-          return Add(n);
         case TypeKind::kBool:
-          n.kind = NodeKind::kWordCmpConst;
-          n.k = v.b;
+          // Every order comparison with a constant is a range test:
+          // x < c is x in [min, c-1], x == c is [c, c], x != c is not [c, c].
+          n.kind = lt == TypeKind::kDate ? NodeKind::kDateInRange : NodeKind::kIntInRange;
+          SetRange(n, op, lt == TypeKind::kBool ? v.b : v.i);
           return Add(n);
         case TypeKind::kEnumSet:
           if (op == Op::kContains) {
@@ -249,8 +266,8 @@ class Compiler {
       }
       return o;
     };
-    n.lhs = operand(*l);
-    n.rhs = operand(*r);
+    n.a = static_cast<uint32_t>(p_.generic.size());
+    p_.generic.push_back({operand(*l), operand(*r)});
     return Add(n);
   }
 
@@ -287,6 +304,14 @@ class Compiler {
       reads.insert(p_.items_attr);
     }
     out.reads.assign(reads.begin(), reads.end());
+    // One flat conjunction: `when`'s own conjuncts join `not unless` and the
+    // disclose test (Kleene `and` is associative), so a rule is one loop.
+    if (parts.size() > 1 && p_.nodes[parts[0]].kind == NodeKind::kAnd) {
+      const Node when = p_.nodes[parts[0]];
+      std::vector<uint32_t> flat(p_.children.begin() + when.a, p_.children.begin() + when.a + when.n);
+      flat.insert(flat.end(), parts.begin() + 1, parts.end());
+      parts = std::move(flat);
+    }
     if (parts.empty()) {
       out.root = Const(true);
     } else if (parts.size() == 1) {
@@ -344,14 +369,20 @@ class Compiler {
     }
     idx.attr = best;
     idx.is_string = m_.schema.attrs[best].type == AttributeType::kString;
-    idx.buckets.resize(idx.is_string ? m_.schema.strings.size()
-                                     : m_.schema.enums[m_.schema.attrs[best].enum_id].members.size());
+    size_t keys_n = idx.is_string ? m_.schema.strings.size()
+                                  : m_.schema.enums[m_.schema.attrs[best].enum_id].members.size();
+    std::vector<std::vector<uint32_t>> buckets(keys_n);
     for (uint32_t i = 0; i < m_.rules.size(); ++i) {
       if (keys[i] && keys[i]->first == static_cast<uint32_t>(best)) {
-        idx.buckets[keys[i]->second].push_back(i);
+        buckets[keys[i]->second].push_back(i);
       } else {
         idx.unindexed.push_back(i);
       }
+    }
+    idx.bucket_start.push_back(0);
+    for (const auto& b : buckets) {
+      idx.bucket_rules.insert(idx.bucket_rules.end(), b.begin(), b.end());
+      idx.bucket_start.push_back(static_cast<uint32_t>(idx.bucket_rules.size()));
     }
   }
 

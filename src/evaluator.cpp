@@ -7,8 +7,8 @@
 #include "writ/detail/evaluator.hpp"
 
 #include <algorithm>
+#include <cstring>
 
-#include "absl/container/inlined_vector.h"
 #include "writ/detail/compare.hpp"
 #include "writ/detail/request_access.hpp"
 #include "writ/detail/schema.hpp"
@@ -17,7 +17,7 @@ namespace writ::detail {
 
 namespace {
 
-bool Ordered(Op op, int64_t a, int64_t b) {
+inline bool Ordered(Op op, int64_t a, int64_t b) {
   switch (op) {
     case Op::kEq: return a == b;
     case Op::kNe: return a != b;
@@ -29,123 +29,181 @@ bool Ordered(Op op, int64_t a, int64_t b) {
   }
 }
 
-}  // namespace
+inline Tri Truth(bool b) { return b ? kTrue : kFalse; }
 
+inline uint32_t Load4(const unsigned char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+inline uint64_t Load8(const unsigned char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
 
-Tri Evaluator::Eval(const Program& p, uint32_t index, const Request& r) {
-  const Node& n = p.nodes[index];
-  const unsigned char* values = r.values();
+// Evaluates a leaf node (anything but not/and/or). One dispatch; each kind
+// knows the width of what it reads, so a condition is a presence test, one
+// load and one compare. Inlined into the loops of Eval: a conjunction of
+// leaves costs no call per condition.
+inline __attribute__((always_inline)) Tri EvalLeaf(const Program& p, const Node& n,
+                                                   const Request& r, const uint64_t* present,
+                                                   const unsigned char* v) {
+  auto has = [present](uint32_t i) { return (present[i >> 6] >> (i & 63)) & 1; };
   switch (n.kind) {
-    case NodeKind::kConst: return static_cast<Tri>(n.k);
-    case NodeKind::kBoolAttr:
-      if (!r.present(n.slot)) return kUnknown;
-      return LoadPacked(values + n.off, n.width, n.sign) ? kTrue : kFalse;
-    case NodeKind::kPresent: return r.present(n.slot) ? kTrue : kFalse;
-    case NodeKind::kMissing: return r.present(n.slot) ? kFalse : kTrue;
-    case NodeKind::kEnumInMask: {
-      if (!r.present(n.slot)) return kUnknown;
-      bool in = (n.k >> LoadPacked(values + n.off, n.width, n.sign)) & 1;
-      return in != n.negate ? kTrue : kFalse;
+    case NodeKind::kEnumInMask:
+      if (!has(n.slot)) return kUnknown;
+      return Truth(((n.k >> v[n.off]) & 1) != n.negate);
+    case NodeKind::kDateInRange: {
+      if (!has(n.slot)) return kUnknown;
+      int64_t x = static_cast<int32_t>(Load4(v + n.off));
+      return Truth((static_cast<int64_t>(n.k) <= x && x <= n.k2) != n.negate);
     }
-    case NodeKind::kWordCmpConst:
-      if (!r.present(n.slot)) return kUnknown;
-      return Ordered(n.op, static_cast<int64_t>(LoadPacked(values + n.off, n.width, n.sign)), static_cast<int64_t>(n.k))
-                 ? kTrue
-                 : kFalse;
+    case NodeKind::kIntInRange: {
+      if (!has(n.slot)) return kUnknown;
+      int64_t x = n.width == 8 ? static_cast<int64_t>(Load8(v + n.off)) : v[n.off];
+      return Truth((static_cast<int64_t>(n.k) <= x && x <= n.k2) != n.negate);
+    }
+    case NodeKind::kBoolAttr:
+      if (!has(n.slot)) return kUnknown;
+      return Truth(v[n.off] != 0);
     case NodeKind::kWordCmpAttr:
-      if (!r.present(n.slot) || !r.present(n.slot2)) return kUnknown;
-      return Ordered(n.op, static_cast<int64_t>(LoadPacked(values + n.off, n.width, n.sign)),
-                     static_cast<int64_t>(LoadPacked(values + n.off2, n.width2, n.sign2)))
-                 ? kTrue
-                 : kFalse;
+      if (!has(n.slot) || !has(n.slot2)) return kUnknown;
+      return Truth(Ordered(n.op, static_cast<int64_t>(LoadPacked(v + n.off, n.width, n.sign)),
+                           static_cast<int64_t>(LoadPacked(v + n.off2, n.width2, n.sign2))));
     case NodeKind::kMaskOp: {
-      if (!r.present(n.slot)) return kUnknown;
-      uint64_t w = LoadPacked(values + n.off, n.width, n.sign);
-      bool b;
+      if (!has(n.slot)) return kUnknown;
+      uint64_t w = Load8(v + n.off);
       switch (n.op) {
         case Op::kContains:
-        case Op::kContainsAny: b = (w & n.k) != 0; break;
-        case Op::kContainsAll: b = (w & n.k) == n.k; break;
-        case Op::kContainsNone: b = (w & n.k) == 0; break;
-        case Op::kEq: b = w == n.k; break;
-        case Op::kNe: b = w != n.k; break;
-        default: b = false;
+        case Op::kContainsAny: return Truth((w & n.k) != 0);
+        case Op::kContainsAll: return Truth((w & n.k) == n.k);
+        case Op::kContainsNone: return Truth((w & n.k) == 0);
+        case Op::kEq: return Truth(w == n.k);
+        case Op::kNe: return Truth(w != n.k);
+        default: return kFalse;
       }
-      return b ? kTrue : kFalse;
     }
     case NodeKind::kStringEqConst:
-      if (!r.present(n.slot)) return kUnknown;
-      return (LoadPacked(values + n.off, n.width, n.sign) == n.k) != n.negate ? kTrue : kFalse;
+      if (!has(n.slot)) return kUnknown;
+      return Truth((Load4(v + n.off) == n.k) != n.negate);
     case NodeKind::kStringInConst: {
-      if (!r.present(n.slot)) return kUnknown;
-      uint64_t id = LoadPacked(values + n.off, n.width, n.sign);
+      if (!has(n.slot)) return kUnknown;
+      uint64_t id = Load4(v + n.off);
       bool in = false;
       for (uint32_t i = 0; i < n.n; ++i) in |= p.ids[n.a + i] == id;
-      return in != n.negate ? kTrue : kFalse;
+      return Truth(in != n.negate);
     }
+    case NodeKind::kConst: return static_cast<Tri>(n.k);
+    case NodeKind::kPresent: return Truth(has(n.slot));
+    case NodeKind::kMissing: return Truth(!has(n.slot));
     case NodeKind::kGeneric: {
+      if (!has(n.slot)) return kUnknown;
+      const GenericOperands& g = p.generic[n.a];
       ValueView l, rv;
-      if (n.lhs.is_attr) {
-        if (!r.present(n.lhs.index)) return kUnknown;
-        l = RequestAccess::View(r, n.lhs.index, n.type);
+      if (g.lhs.is_attr) {
+        l = RequestAccess::View(r, g.lhs.index, n.type);
       } else {
-        l = ViewOf(p.consts[n.lhs.index]);
+        l = ViewOf(p.consts[g.lhs.index]);
       }
-      if (n.rhs.is_attr) {
-        if (!r.present(n.rhs.index)) return kUnknown;
-        // The right side's kind follows from the operator; read it as stored.
+      if (g.rhs.is_attr) {
+        if (!has(g.rhs.index)) return kUnknown;
+        // The right side's kind follows from the operator.
         TypeKind rk = n.type;
         if (n.op == Op::kIn || n.op == Op::kNotIn) {
           rk = n.type == TypeKind::kString ? TypeKind::kStringSet : TypeKind::kEnumSet;
         } else if (n.op == Op::kContains) {
           rk = n.type == TypeKind::kStringSet ? TypeKind::kString : TypeKind::kEnum;
         }
-        rv = RequestAccess::View(r, n.rhs.index, rk);
+        rv = RequestAccess::View(r, g.rhs.index, rk);
       } else {
-        rv = ViewOf(p.consts[n.rhs.index]);
+        rv = ViewOf(p.consts[g.rhs.index]);
       }
-      return CompareViews(n.op, l, rv) ? kTrue : kFalse;
+      return Truth(CompareViews(n.op, l, rv));
     }
-    case NodeKind::kNot: {
-      Tri t = Eval(p, p.children[n.a], r);
-      return t == kUnknown ? kUnknown : t == kTrue ? kFalse : kTrue;
-    }
-    case NodeKind::kAnd: {
-      Tri acc = kTrue;
-      for (uint32_t i = 0; i < n.n; ++i) {
-        Tri t = Eval(p, p.children[n.a + i], r);
-        if (t == kFalse) return kFalse;
-        if (t == kUnknown) acc = kUnknown;
-      }
-      return acc;
-    }
-    case NodeKind::kOr: {
-      Tri acc = kFalse;
-      for (uint32_t i = 0; i < n.n; ++i) {
-        Tri t = Eval(p, p.children[n.a + i], r);
-        if (t == kTrue) return kTrue;
-        if (t == kUnknown) acc = kUnknown;
-      }
-      return acc;
+    default: return kUnknown;
+  }
+}
+
+// Not, and, or over Kleene values.
+Tri EvalNode(const Program& p, uint32_t index, const Request& r, const uint64_t* present,
+             const unsigned char* values) {
+  const Node& n = p.nodes[index];
+  if (n.kind < NodeKind::kNot) return EvalLeaf(p, n, r, present, values);
+  const uint32_t* kids = p.children.data() + n.a;
+  auto child = [&](uint32_t i) {
+    const Node& c = p.nodes[kids[i]];
+    return c.kind < NodeKind::kNot ? EvalLeaf(p, c, r, present, values)
+                                   : EvalNode(p, kids[i], r, present, values);
+  };
+  if (n.kind == NodeKind::kNot) {
+    Tri t = child(0);
+    return t == kUnknown ? kUnknown : t == kTrue ? kFalse : kTrue;
+  }
+  // A false (for and; true for or) child decides; otherwise any unknown
+  // child makes the whole unknown.
+  const Tri decisive = n.kind == NodeKind::kAnd ? kFalse : kTrue;
+  Tri acc = n.kind == NodeKind::kAnd ? kTrue : kFalse;
+  for (uint32_t i = 0; i < n.n; ++i) {
+    Tri t = child(i);
+    if (t == decisive) return decisive;
+    if (t == kUnknown) acc = kUnknown;
+  }
+  return acc;
+}
+
+}  // namespace
+
+Tri Evaluator::Eval(const Program& p, uint32_t index, const Request& r) {
+  return EvalNode(p, index, r, r.data_.data(), r.values());
+}
+
+namespace {
+
+// Rule indices found during one decision. On the stack; spills to the heap
+// only past kInline rules (a decision with more than 32 applying rules).
+class RuleList {
+ public:
+  void push_back(uint32_t i) {
+    if (n_ < kInline) {
+      inline_[n_++] = i;
+    } else {
+      if (spill_.empty()) spill_.assign(inline_, inline_ + kInline);
+      spill_.push_back(i);
+      ++n_;
     }
   }
-  return kUnknown;
-}
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  const uint32_t* begin() const { return n_ <= kInline ? inline_ : spill_.data(); }
+  const uint32_t* end() const { return begin() + n_; }
+  uint32_t front() const { return *begin(); }
+
+ private:
+  static constexpr size_t kInline = 32;
+  uint32_t inline_[kInline];
+  size_t n_ = 0;
+  std::vector<uint32_t> spill_;
+};
+
+}  // namespace
 
 void Evaluator::Decide(const Policy& policy, const Program& p, const Request& r, Decision& out) {
   out.policy_ = &policy;
   out.open_ = false;
   out.by_default_ = false;
-  out.deciding_.clear();
-  out.missing_.clear();
+  if (!out.deciding_.empty()) out.deciding_.clear();
+  if (!out.missing_.empty()) out.missing_.clear();
   out.granted_ = out.withheld_ = 0;
-  out.problems_ = r.problems_;
+  if (!r.problems_.empty() || !out.problems_.empty()) out.problems_ = r.problems_;
 
   // Rules that certainly apply, and rules whose applicability is unknown.
-  absl::InlinedVector<uint32_t, 16> applying, unknown;
+  RuleList applying, unknown;
   bool stopped = false;  // first_match found its rule
+  const uint64_t* present = r.data_.data();
+  const unsigned char* values = r.values();
   auto visit = [&](uint32_t i) {
-    Tri t = Eval(p, p.rules[i].root, r);
+    Tri t = EvalNode(p, p.hot[i].root, r, present, values);
     if (t == kTrue) {
       applying.push_back(i);
       stopped = p.first_match;
@@ -156,17 +214,22 @@ void Evaluator::Decide(const Policy& policy, const Program& p, const Request& r,
 
   const RuleIndex& idx = p.index;
   if (idx.attr < 0 || !r.present(idx.attr)) {
-    for (uint32_t i = 0; i < p.rules.size() && !stopped; ++i) visit(i);
+    const uint32_t n = static_cast<uint32_t>(p.hot.size());
+    for (uint32_t i = 0; i < n && !stopped; ++i) visit(i);
   } else {
     // Merge the unindexed rules with the bucket of the request's value, in
     // rule order.
-    static const std::vector<uint32_t> kNone;
     uint64_t key = r.Load(idx.attr);
-    const std::vector<uint32_t>& bucket = key < idx.buckets.size() ? idx.buckets[key] : kNone;
+    const uint32_t* bucket = nullptr;
+    size_t bucket_n = 0;
+    if (key + 1 < idx.bucket_start.size()) {
+      bucket = idx.bucket_rules.data() + idx.bucket_start[key];
+      bucket_n = idx.bucket_start[key + 1] - idx.bucket_start[key];
+    }
     const std::vector<uint32_t>& all = idx.unindexed;
     size_t a = 0, b = 0;
-    while (!stopped && (a < all.size() || b < bucket.size())) {
-      if (b == bucket.size() || (a < all.size() && all[a] < bucket[b])) {
+    while (!stopped && (a < all.size() || b < bucket_n)) {
+      if (b == bucket_n || (a < all.size() && all[a] < bucket[b])) {
         visit(all[a++]);
       } else {
         visit(bucket[b++]);
@@ -178,21 +241,18 @@ void Evaluator::Decide(const Policy& policy, const Program& p, const Request& r,
   Effect baseline = p.default_effect;
   if (!applying.empty()) {
     if (p.first_match) {
-      baseline = p.rules[applying.front()].effect;
+      baseline = p.hot[applying.front()].effect;
     } else {
       baseline = Effect::kAllow;
-      for (uint32_t i : applying) baseline = std::max(baseline, p.rules[i].effect);
+      for (uint32_t i : applying) baseline = std::max(baseline, p.hot[i].effect);
     }
   }
   // An unknown rule leaves the decision open if its applying would change
   // the outcome (LANGUAGE.md §6, the fail-safe rule).
-  auto changes = [&](uint32_t i) {
-    Effect e = p.rules[i].effect;
-    if (p.first_match) return e != baseline;  // only rules before the stop were visited
-    return applying.empty() ? e != baseline : e > baseline;
-  };
   for (uint32_t i : unknown) {
-    if (!changes(i)) continue;
+    Effect e = p.hot[i].effect;
+    bool changes = p.first_match || applying.empty() ? e != baseline : e > baseline;
+    if (!changes) continue;
     out.open_ = true;
     for (uint32_t a : p.rules[i].reads) {
       if (!r.present(a) && std::find(out.missing_.begin(), out.missing_.end(), a) == out.missing_.end())
@@ -209,19 +269,21 @@ void Evaluator::Decide(const Policy& policy, const Program& p, const Request& r,
     return;
   }
   out.effect_ = baseline;
+  uint64_t may = 0;
   if (applying.empty()) {
     out.by_default_ = true;
+    may = p.items_all;
   } else if (p.first_match) {
     out.deciding_.push_back(applying.front());
+    may = p.hot[applying.front()].disclose_mask;
   } else {
-    for (uint32_t i : applying)
-      if (p.rules[i].effect == baseline) out.deciding_.push_back(i);
+    for (uint32_t i : applying) {
+      if (p.hot[i].effect != baseline) continue;
+      out.deciding_.push_back(i);
+      may |= p.hot[i].disclose_mask;
+    }
   }
-  if (baseline != Effect::kDeny) {
-    uint64_t may = out.by_default_ ? p.items_all : 0;
-    for (uint32_t i : out.deciding_) may |= p.rules[i].disclose_mask;
-    out.granted_ = requested & may;
-  }
+  out.granted_ = baseline == Effect::kDeny ? 0 : requested & may;
   out.withheld_ = requested & ~out.granted_;
 }
 

@@ -42,10 +42,6 @@ void Request::Store(uint32_t i, uint64_t value) {
   MarkPresent(i);
 }
 
-uint64_t Request::Load(uint32_t i) const {
-  const detail::AttrInfo& a = schema_->attrs[i];
-  return detail::LoadPacked(values() + a.offset, a.width, a.is_signed);
-}
 
 std::string_view Request::string_value(AttributeHandle h) const {
   if (h.type != AttributeType::kString || !present(h.index)) return {};

@@ -95,7 +95,7 @@ class Request {
   void Store(uint32_t i, uint64_t value);
   // The value of attribute `i`, widened back to 64 bits (signed where the
   // type is).
-  uint64_t Load(uint32_t i) const;
+  inline uint64_t Load(uint32_t i) const;
   const unsigned char* values() const {
     return reinterpret_cast<const unsigned char*>(data_.data() + presence_words_);
   }

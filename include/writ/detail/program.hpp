@@ -23,19 +23,20 @@ namespace writ::detail {
 enum Tri : uint8_t { kFalse = 0, kTrue = 1, kUnknown = 2 };
 
 enum class NodeKind : uint8_t {
-  kConst,        // k: 0 false, 1 true
-  kBoolAttr,     // slot
-  kPresent,      // slot
-  kMissing,      // slot
-  kEnumInMask,   // bit `word(slot)` of mask k; `negate` for != / not in
-  kWordCmpConst, // int/date: word(slot) op k (signed)
-  kWordCmpAttr,  // int/date/enum/bool: word(slot) op word(slot2)
-  kMaskOp,       // enum set attr `op` constant mask k (contains/any/all/none/eq/ne)
-  kStringEqConst,  // interned id of string slot == k; `negate` for !=
+  kConst,          // k: 0 false, 1 true
+  kBoolAttr,       // slot (1 byte)
+  kPresent,        // slot
+  kMissing,        // slot
+  kEnumInMask,     // bit `member(slot)` of mask k (1 byte); `negate` for != / not in
+  kDateInRange,    // date(slot) in [k, k2] (4 bytes, signed); `negate` for !=
+  kIntInRange,     // int(slot) in [k, k2] (8 bytes, or 1 for a bool); `negate` for !=
+  kWordCmpAttr,    // int/date/enum/bool: value(slot) op value(slot2), widths in the node
+  kMaskOp,         // enum set attr `op` constant mask k (contains/any/all/none/eq/ne)
+  kStringEqConst,  // interned id of string slot == k (4 bytes); `negate` for !=
   kStringInConst,  // string slot's id in ids[a, a+n); `negate` for not in
-  kGeneric,      // anything else: lhs/rhs operands compared by type (slower)
-  kNot,          // children[a]
-  kAnd,          // children[a, a+n)
+  kGeneric,        // anything else: operands compared by type (slower)
+  kNot,            // children[a]
+  kAnd,            // children[a, a+n)
   kOr,
 };
 
@@ -45,19 +46,25 @@ struct Operand {
   uint32_t index = 0;  // attribute index or constant index
 };
 
+// One condition node, 48 bytes. Leaves read one attribute (two for
+// kWordCmpAttr); kNot/kAnd/kOr list their children in Program::children.
 struct Node {
   NodeKind kind = NodeKind::kConst;
   Op op = Op::kEq;
   bool negate = false;
   TypeKind type = TypeKind::kBool;  // of the compared values (kGeneric)
-  uint32_t slot = 0, slot2 = 0;  // attribute indices (presence bits)
-  // Where the attributes' values sit in a Request (see Schema::Layout).
-  uint32_t off = 0, off2 = 0;
-  uint8_t width = 8, width2 = 8;
+  uint8_t width = 8, width2 = 8;    // packed value widths (Schema::Layout)
   bool sign = false, sign2 = false;
-  uint32_t a = 0, n = 0;
-  uint64_t k = 0;
-  Operand lhs, rhs;  // kGeneric
+  uint32_t slot = 0, off = 0;    // attribute index (presence bit), value offset
+  uint32_t slot2 = 0, off2 = 0;  // the second attribute of kWordCmpAttr
+  uint32_t a = 0, n = 0;         // children / ids range; kGeneric: index into generic
+  uint64_t k = 0;                // the constant: mask, member bit, day, int, string id
+  int64_t k2 = 0;                // upper bound of kDateInRange / kIntInRange (lower is k)
+};
+
+// The operands of a kGeneric node.
+struct GenericOperands {
+  Operand lhs, rhs;
 };
 
 struct CompiledObligation {
@@ -77,12 +84,23 @@ struct CompiledRule {
   std::string message;
 };
 
-// Rules keyed by the value of one attribute (string id or enum member).
+// What evaluation reads of a rule, packed together (16 bytes) so that
+// visiting a rule touches one small record, not the whole CompiledRule.
+struct HotRule {
+  uint32_t root = 0;
+  Effect effect = Effect::kDeny;
+  uint64_t disclose_mask = 0;
+};
+
+// Rules keyed by the value of one attribute (string id or enum member), in
+// compressed rows: the rules of key k are bucket_rules[bucket_start[k] ..
+// bucket_start[k + 1]), in rule order.
 struct RuleIndex {
   int32_t attr = -1;  // -1: no index
   bool is_string = false;
-  std::vector<std::vector<uint32_t>> buckets;  // by interned id / member index
-  std::vector<uint32_t> unindexed;             // rules evaluated for every request
+  std::vector<uint32_t> bucket_start;
+  std::vector<uint32_t> bucket_rules;
+  std::vector<uint32_t> unindexed;  // rules evaluated for every request
 };
 
 struct Program {
@@ -90,7 +108,9 @@ struct Program {
   std::vector<uint32_t> children;
   std::vector<uint64_t> ids;   // interned string ids, for kStringInConst (sorted per node)
   std::vector<Value> consts;   // constants of kGeneric operands
+  std::vector<GenericOperands> generic;
   std::vector<CompiledRule> rules;
+  std::vector<HotRule> hot;    // parallel to rules
   RuleIndex index;
   bool first_match = false;
   Effect default_effect = Effect::kDeny;

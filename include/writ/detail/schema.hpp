@@ -99,6 +99,17 @@ struct Schema {
 
 std::string_view AttributeTypeName(AttributeType t);
 
+}  // namespace writ::detail
+
+namespace writ {
+inline uint64_t Request::Load(uint32_t i) const {
+  const detail::AttrInfo& a = schema_->attrs[i];
+  return detail::LoadPacked(values() + a.offset, a.width, a.is_signed);
+}
+}  // namespace writ
+
+namespace writ::detail {
+
 // Debian's Abseil is built with its own string_view; convert at the boundary.
 inline absl::string_view AV(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 

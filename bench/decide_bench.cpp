@@ -129,7 +129,11 @@ void BM_LoadPolicy(benchmark::State& state, const char* name) {
   std::string path = name == std::string("base")
                          ? std::string(WRIT_POLICY_DIR) + "/telegram-2024.writ"
                          : std::string(WRIT_BENCH_DATA) + "/" + name + ".writ";
+  // The memory one compiled policy takes: resident size before and after
+  // loading one and keeping it.
   long rss_before = ResidentBytes();
+  std::shared_ptr<const Policy> held = Policy::Load(path).value_or(nullptr);
+  state.counters["resident_MiB"] = static_cast<double>(ResidentBytes() - rss_before) / (1 << 20);
   std::shared_ptr<const Policy> keep;
   for (auto _ : state) {
     auto p = Policy::Load(path);
@@ -140,8 +144,25 @@ void BM_LoadPolicy(benchmark::State& state, const char* name) {
     keep = *p;
   }
   state.counters["rules"] = keep ? static_cast<double>(keep->rule_count()) : 0;
-  state.counters["resident_MiB"] = static_cast<double>(ResidentBytes() - rss_before) / (1 << 20);
   state.counters["ms_per_load"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) / 1000.0, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+// Parsing and checking alone (LANGUAGE.md §2-§5), in MB/s of policy text.
+void BM_ParseAndCheck(benchmark::State& state, const char* name) {
+  std::string path = std::string(WRIT_BENCH_DATA) + "/" + name + ".writ";
+  size_t bytes = 0;
+  for (auto _ : state) {
+    auto r = Policy::Check(path);
+    if (!r.ok() || !r->ok()) {
+      state.SkipWithError("policy does not check");
+      break;
+    }
+    bytes = 0;
+    for (size_t i = 0; i < r->sources.size(); ++i) bytes += r->sources.at(i).text().size();
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(bytes) * state.iterations());
+  state.counters["ms_per_check"] = benchmark::Counter(
       static_cast<double>(state.iterations()) / 1000.0, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
@@ -155,6 +176,7 @@ BENCHMARK_CAPTURE(BM_Decide, scale_10000, "scale_10000");
 BENCHMARK_CAPTURE(BM_JsonToDecision, scale_10000, "scale_10000");
 BENCHMARK(BM_DecideThreads)->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK_CAPTURE(BM_LoadPolicy, scale_10000, "scale_10000")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ParseAndCheck, scale_10000, "scale_10000")->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace writ::bench

@@ -46,10 +46,12 @@ void CheckCounts(benchmark::State& state, const Workload& w) {
 
 void Report(benchmark::State& state, long allocations) {
   state.SetItemsProcessed(state.iterations());
-  state.counters["ns_per_decision"] = benchmark::Counter(
-      static_cast<double>(state.iterations()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_decision"] =
+      benchmark::Counter(static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.counters["allocs_per_decision"] =
-      static_cast<double>(allocations) / static_cast<double>(std::max<int64_t>(1, state.iterations()));
+      static_cast<double>(allocations) /
+      static_cast<double>(std::max<int64_t>(1, state.iterations()));
 }
 
 // Pre-built requests: the steady state of an embedding service.
@@ -113,8 +115,9 @@ void BM_DecideThreads(benchmark::State& state) {
     if (++i == n) i = 0;
   }
   state.SetItemsProcessed(state.iterations());
-  state.counters["ns_per_decision"] = benchmark::Counter(
-      static_cast<double>(state.iterations()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_decision"] =
+      benchmark::Counter(static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 long ResidentBytes() {
@@ -144,8 +147,9 @@ void BM_LoadPolicy(benchmark::State& state, const char* name) {
     keep = *p;
   }
   state.counters["rules"] = keep ? static_cast<double>(keep->rule_count()) : 0;
-  state.counters["ms_per_load"] = benchmark::Counter(
-      static_cast<double>(state.iterations()) / 1000.0, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ms_per_load"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) / 1000.0,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 // Parsing and checking alone (LANGUAGE.md §2-§5), in MB/s of policy text.
@@ -162,8 +166,9 @@ void BM_ParseAndCheck(benchmark::State& state, const char* name) {
     for (size_t i = 0; i < r->sources.size(); ++i) bytes += r->sources.at(i).text().size();
   }
   state.SetBytesProcessed(static_cast<int64_t>(bytes) * state.iterations());
-  state.counters["ms_per_check"] = benchmark::Counter(
-      static_cast<double>(state.iterations()) / 1000.0, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ms_per_check"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) / 1000.0,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 BENCHMARK_CAPTURE(BM_Decide, telegram_2024, "base");

@@ -8,9 +8,8 @@
 //
 // With --rules, the scale_N policy is written as writ source from the rules
 // JSONL (as bench/make_scale_policy.py does) and loaded; that is its setup.
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -35,9 +34,9 @@ std::string ScalePolicy(const std::string& rules_file) {
     boost::json::object r = boost::json::parse(line).as_object();
     const auto& w = r.at("when").as_object();
     out << "rule " << r.at("id").as_string().c_str() << " { when requester.country == \""
-        << w.at("requester.country").as_string().c_str() << "\" and instrument.type == "
-        << w.at("instrument.type").as_string().c_str() << " and offense.category == "
-        << w.at("offense.category").as_string().c_str() << " then "
+        << w.at("requester.country").as_string().c_str()
+        << "\" and instrument.type == " << w.at("instrument.type").as_string().c_str()
+        << " and offense.category == " << w.at("offense.category").as_string().c_str() << " then "
         << r.at("effect").as_string().c_str() << " \"generated\" }\n";
   }
   return out.str();
@@ -51,18 +50,24 @@ int main(int argc, char** argv) {
   int reps = 3;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
-    if (flag == "--requests") requests_file = argv[i + 1];
-    else if (flag == "--rules") rules_file = argv[i + 1];
-    else if (flag == "--workload") workload = argv[i + 1];
-    else if (flag == "--n") n = std::stoul(argv[i + 1]);
-    else if (flag == "--reps") reps = std::stoi(argv[i + 1]);
+    if (flag == "--requests")
+      requests_file = argv[i + 1];
+    else if (flag == "--rules")
+      rules_file = argv[i + 1];
+    else if (flag == "--workload")
+      workload = argv[i + 1];
+    else if (flag == "--n")
+      n = std::stoul(argv[i + 1]);
+    else if (flag == "--reps")
+      reps = std::stoi(argv[i + 1]);
     else {
       std::cerr << "peer_bench: unknown flag " << flag << "\n";
       return 2;
     }
   }
   if (requests_file.empty()) {
-    std::cerr << "usage: peer_bench --requests FILE [--rules FILE] --workload NAME [--n N] [--reps R]\n";
+    std::cerr
+        << "usage: peer_bench --requests FILE [--rules FILE] --workload NAME [--n N] [--reps R]\n";
     return 2;
   }
 

@@ -24,8 +24,10 @@ Workload& Get(const std::string& name) {
   }
   static const std::map<std::string, std::array<long, 3>> kExpected = {
       // allow, review, deny (the order of writ::Effect)
-      {"base", {0, 21272, 78728}},        {"scale_10", {403, 21306, 78291}},
-      {"scale_100", {372, 21435, 78193}}, {"scale_1000", {332, 21534, 78134}},
+      {"base", {0, 21272, 78728}},
+      {"scale_10", {403, 21306, 78291}},
+      {"scale_100", {372, 21435, 78193}},
+      {"scale_1000", {332, 21534, 78134}},
       {"scale_10000", {352, 21536, 78112}}};
   w.expected = kExpected.at(name);
   auto p = Policy::Load(w.policy_file);

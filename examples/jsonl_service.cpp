@@ -4,12 +4,11 @@
 // is reported with its line number; every other line is still decided.
 //
 //   jsonl_service POLICY [THREADS] < requests.jsonl > decisions.jsonl
-#include <writ/writ.hpp>
-
 #include <iostream>
 #include <string>
 #include <thread>
 #include <vector>
+#include <writ/writ.hpp>
 
 int main(int argc, char** argv) {
   if (argc < 2) {

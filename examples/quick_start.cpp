@@ -1,7 +1,6 @@
 // The ten-line quick start: load a policy, decide a request, explain it.
-#include <writ/writ.hpp>
-
 #include <iostream>
+#include <writ/writ.hpp>
 
 int main(int argc, char** argv) {
   auto policy = writ::Policy::Load(argc > 1 ? argv[1] : "policies/telegram-2024.writ");

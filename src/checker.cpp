@@ -19,13 +19,20 @@ namespace writ::detail {
 
 std::string_view AttributeTypeName(AttributeType t) {
   switch (t) {
-    case AttributeType::kBool: return "bool";
-    case AttributeType::kInt: return "int";
-    case AttributeType::kString: return "string";
-    case AttributeType::kDate: return "date";
-    case AttributeType::kEnum: return "enum";
-    case AttributeType::kEnumSet: return "set<enum>";
-    case AttributeType::kStringSet: return "set<string>";
+    case AttributeType::kBool:
+      return "bool";
+    case AttributeType::kInt:
+      return "int";
+    case AttributeType::kString:
+      return "string";
+    case AttributeType::kDate:
+      return "date";
+    case AttributeType::kEnum:
+      return "enum";
+    case AttributeType::kEnumSet:
+      return "set<enum>";
+    case AttributeType::kStringSet:
+      return "set<string>";
   }
   return "?";
 }
@@ -36,13 +43,20 @@ Type T(TypeKind k, int32_t e = -1) { return Type{k, e}; }
 
 Type AttrType(const AttrInfo& a) {
   switch (a.type) {
-    case AttributeType::kBool: return T(TypeKind::kBool);
-    case AttributeType::kInt: return T(TypeKind::kInt);
-    case AttributeType::kString: return T(TypeKind::kString);
-    case AttributeType::kDate: return T(TypeKind::kDate);
-    case AttributeType::kEnum: return T(TypeKind::kEnum, a.enum_id);
-    case AttributeType::kEnumSet: return T(TypeKind::kEnumSet, a.enum_id);
-    case AttributeType::kStringSet: return T(TypeKind::kStringSet);
+    case AttributeType::kBool:
+      return T(TypeKind::kBool);
+    case AttributeType::kInt:
+      return T(TypeKind::kInt);
+    case AttributeType::kString:
+      return T(TypeKind::kString);
+    case AttributeType::kDate:
+      return T(TypeKind::kDate);
+    case AttributeType::kEnum:
+      return T(TypeKind::kEnum, a.enum_id);
+    case AttributeType::kEnumSet:
+      return T(TypeKind::kEnumSet, a.enum_id);
+    case AttributeType::kStringSet:
+      return T(TypeKind::kStringSet);
   }
   return T(TypeKind::kError);
 }
@@ -77,8 +91,8 @@ class Checker {
  private:
   // ---- diagnostics --------------------------------------------------------
   void Error(SourceSpan span, std::string code, std::string msg, std::string suggestion = "") {
-    diags_.push_back({Severity::kError, std::move(code), span, std::move(msg),
-                      std::move(suggestion)});
+    diags_.push_back(
+        {Severity::kError, std::move(code), span, std::move(msg), std::move(suggestion)});
   }
   void Warn(SourceSpan span, std::string code, std::string msg) {
     diags_.push_back({Severity::kWarning, std::move(code), span, std::move(msg), ""});
@@ -86,15 +100,24 @@ class Checker {
 
   std::string TypeName(Type t) const {
     switch (t.kind) {
-      case TypeKind::kError: return "<error>";
-      case TypeKind::kBool: return "bool";
-      case TypeKind::kInt: return "int";
-      case TypeKind::kString: return "string";
-      case TypeKind::kDate: return "date";
-      case TypeKind::kEnum: return m_.schema.enums[t.enum_id].name;
-      case TypeKind::kEnumSet: return absl::StrCat("set<", m_.schema.enums[t.enum_id].name, ">");
-      case TypeKind::kStringSet: return "set<string>";
-      case TypeKind::kEmptySet: return "set";
+      case TypeKind::kError:
+        return "<error>";
+      case TypeKind::kBool:
+        return "bool";
+      case TypeKind::kInt:
+        return "int";
+      case TypeKind::kString:
+        return "string";
+      case TypeKind::kDate:
+        return "date";
+      case TypeKind::kEnum:
+        return m_.schema.enums[t.enum_id].name;
+      case TypeKind::kEnumSet:
+        return absl::StrCat("set<", m_.schema.enums[t.enum_id].name, ">");
+      case TypeKind::kStringSet:
+        return "set<string>";
+      case TypeKind::kEmptySet:
+        return "set";
     }
     return "?";
   }
@@ -154,7 +177,8 @@ class Checker {
         if (a.type.is_set) {
           if (tn == "string") {
             info.type = AttributeType::kStringSet;
-          } else if (auto it = m_.schema.enum_by_name.find(tn); it != m_.schema.enum_by_name.end()) {
+          } else if (auto it = m_.schema.enum_by_name.find(tn);
+                     it != m_.schema.enum_by_name.end()) {
             info.type = AttributeType::kEnumSet;
             info.enum_id = it->second;
           } else {
@@ -182,13 +206,17 @@ class Checker {
             // Point at the element type inside set<...>.
             std::string t = Text(span);
             size_t at = t.find(tn);
-            if (at != std::string::npos) span = {span.file, span.offset + uint32_t(at), uint32_t(tn.size())};
+            if (at != std::string::npos)
+              span = {span.file, span.offset + uint32_t(at), uint32_t(tn.size())};
           }
           Error(span, "unknown-type",
                 a.type.is_set && (tn == "bool" || tn == "int" || tn == "date")
-                    ? absl::StrCat("sets of ", tn, " are not supported; use set<string> or a set of an enum")
+                    ? absl::StrCat("sets of ", tn,
+                                   " are not supported; use set<string> or a set of an enum")
                     : absl::StrCat("unknown type '", tn, "'"),
-                a.type.is_set && (tn == "bool" || tn == "int" || tn == "date") ? "" : NearestName(tn, cands));
+                a.type.is_set && (tn == "bool" || tn == "int" || tn == "date")
+                    ? ""
+                    : NearestName(tn, cands));
           continue;
         }
         if (m_.schema.attr_by_path.count(info.path)) {
@@ -204,7 +232,8 @@ class Checker {
     // A dotted attribute may not share its prefix with a scalar attribute
     // (`a` and `a.b`): a request could not say both in JSON.
     for (const auto& a : m_.schema.attrs) {
-      for (size_t dot = a.path.find('.'); dot != std::string::npos; dot = a.path.find('.', dot + 1)) {
+      for (size_t dot = a.path.find('.'); dot != std::string::npos;
+           dot = a.path.find('.', dot + 1)) {
         std::string prefix = a.path.substr(0, dot);
         if (m_.schema.attr_by_path.count(prefix)) {
           Error(a.span, "attribute-prefix",
@@ -419,8 +448,8 @@ class Checker {
     }
     Type want = expected.value_or(T(TypeKind::kError));
     if (want.is_set()) want = ElementOf(want);
-    bool member_of_expected = want.kind == TypeKind::kEnum &&
-                              m_.schema.enums[want.enum_id].index.count(n) > 0;
+    bool member_of_expected =
+        want.kind == TypeKind::kEnum && m_.schema.enums[want.enum_id].index.count(n) > 0;
     auto let = let_index_.find(n);
     auto attr = m_.schema.attr_by_path.find(n);
     if (member_of_expected && let != let_index_.end()) {
@@ -435,9 +464,9 @@ class Checker {
     }
     if (attr != m_.schema.attr_by_path.end()) {
       if (in_let_) {
-        Error(e.span, "let-reads-attribute",
-              absl::StrCat("a let may use only literals and other lets; '", n,
-                           "' is an attribute"));
+        Error(
+            e.span, "let-reads-attribute",
+            absl::StrCat("a let may use only literals and other lets; '", n, "' is an attribute"));
         return e.type = T(TypeKind::kError);
       }
       e.ref = NameRef::kAttribute;
@@ -452,7 +481,8 @@ class Checker {
     }
     if (!expected && n.find('.') == std::string::npos) {
       std::vector<int32_t> enums = EnumsWith(n);
-      if (enums.size() == 1) return ResolveMember(e, enums[0], m_.schema.enums[enums[0]].index.at(n));
+      if (enums.size() == 1)
+        return ResolveMember(e, enums[0], m_.schema.enums[enums[0]].index.at(n));
       if (enums.size() > 1) {
         std::vector<std::string> names;
         for (int32_t id : enums) names.push_back(absl::StrCat(m_.schema.enums[id].name, ".", n));
@@ -547,7 +577,8 @@ class Checker {
     Type st = SetOf(*elem);
     if (st.kind == TypeKind::kError) {
       Error(e.span, "bad-set",
-            absl::StrCat("sets of ", TypeName(*elem), " are not supported; only sets of enum "
+            absl::StrCat("sets of ", TypeName(*elem),
+                         " are not supported; only sets of enum "
                          "members or strings"));
     }
     return e.type = st;
@@ -599,9 +630,9 @@ class Checker {
         if (!both(same, same)) return T(TypeKind::kError);
         if (lt.kind != TypeKind::kInt && lt.kind != TypeKind::kDate &&
             lt.kind != TypeKind::kString) {
-          Error(l.span, "type-mismatch",
-                absl::StrCat("'", op, "' orders int, date or string values; this is ",
-                             TypeName(lt)));
+          Error(
+              l.span, "type-mismatch",
+              absl::StrCat("'", op, "' orders int, date or string values; this is ", TypeName(lt)));
           return T(TypeKind::kError);
         }
         if (!Expect(r, rt, lt, absl::StrCat("right side of '", op, "'").c_str()))
@@ -681,13 +712,20 @@ class Checker {
 
   Type Infer(Expr& e, std::optional<Type> expected) {
     switch (e.kind) {
-      case ExprKind::kBool: return e.type = T(TypeKind::kBool);
-      case ExprKind::kInt: return e.type = T(TypeKind::kInt);
-      case ExprKind::kString: return e.type = T(TypeKind::kString);
-      case ExprKind::kDate: return e.type = T(TypeKind::kDate);
-      case ExprKind::kSet: return SetLiteral(e, expected);
-      case ExprKind::kName: return Name(e, expected);
-      case ExprKind::kCompare: return Compare(e);
+      case ExprKind::kBool:
+        return e.type = T(TypeKind::kBool);
+      case ExprKind::kInt:
+        return e.type = T(TypeKind::kInt);
+      case ExprKind::kString:
+        return e.type = T(TypeKind::kString);
+      case ExprKind::kDate:
+        return e.type = T(TypeKind::kDate);
+      case ExprKind::kSet:
+        return SetLiteral(e, expected);
+      case ExprKind::kName:
+        return Name(e, expected);
+      case ExprKind::kCompare:
+        return Compare(e);
       case ExprKind::kIsPresent:
       case ExprKind::kIsMissing: {
         Expr& c = e.children[0];
@@ -704,9 +742,10 @@ class Checker {
       case ExprKind::kAnd:
       case ExprKind::kOr: {
         bool ok = true;
-        for (auto& c : e.children) ok &= CheckBool(c, e.kind == ExprKind::kNot ? "operand of 'not'"
-                                                      : e.kind == ExprKind::kAnd ? "operand of 'and'"
-                                                                                 : "operand of 'or'");
+        for (auto& c : e.children)
+          ok &= CheckBool(c, e.kind == ExprKind::kNot   ? "operand of 'not'"
+                             : e.kind == ExprKind::kAnd ? "operand of 'and'"
+                                                        : "operand of 'or'");
         return e.type = ok ? T(TypeKind::kBool) : T(TypeKind::kError);
       }
     }
@@ -717,8 +756,9 @@ class Checker {
     Type t = Infer(e, T(TypeKind::kBool));
     if (t.kind == TypeKind::kError) return false;
     if (t.kind != TypeKind::kBool) {
-      Error(e.span, "type-mismatch", absl::StrCat(what, " must be a condition (bool); '",
-                                                   Text(e.span), "' is ", TypeName(t)));
+      Error(
+          e.span, "type-mismatch",
+          absl::StrCat(what, " must be a condition (bool); '", Text(e.span), "' is ", TypeName(t)));
       return false;
     }
     return true;
@@ -743,7 +783,8 @@ class Checker {
       }
       SourceSpan span = msg.span;
       size_t at = raw.find("{" + name + "}");
-      if (at != std::string::npos) span = {span.file, span.offset + uint32_t(at), uint32_t(name.size() + 2)};
+      if (at != std::string::npos)
+        span = {span.file, span.offset + uint32_t(at), uint32_t(name.size() + 2)};
       std::vector<std::string> cands = AttrNames();
       cands.push_back("granted");
       cands.push_back("withheld");
@@ -895,19 +936,32 @@ class Checker {
 
 const char* OpText(Op op) {
   switch (op) {
-    case Op::kEq: return "==";
-    case Op::kNe: return "!=";
-    case Op::kLt: return "<";
-    case Op::kLe: return "<=";
-    case Op::kGt: return ">";
-    case Op::kGe: return ">=";
-    case Op::kIn: return "in";
-    case Op::kNotIn: return "not in";
-    case Op::kContains: return "contains";
-    case Op::kContainsAny: return "contains_any";
-    case Op::kContainsAll: return "contains_all";
-    case Op::kContainsNone: return "contains_none";
-    case Op::kLike: return "like";
+    case Op::kEq:
+      return "==";
+    case Op::kNe:
+      return "!=";
+    case Op::kLt:
+      return "<";
+    case Op::kLe:
+      return "<=";
+    case Op::kGt:
+      return ">";
+    case Op::kGe:
+      return ">=";
+    case Op::kIn:
+      return "in";
+    case Op::kNotIn:
+      return "not in";
+    case Op::kContains:
+      return "contains";
+    case Op::kContainsAny:
+      return "contains_any";
+    case Op::kContainsAll:
+      return "contains_all";
+    case Op::kContainsNone:
+      return "contains_none";
+    case Op::kLike:
+      return "like";
   }
   return "?";
 }

@@ -9,15 +9,27 @@ ValueView ViewOf(const Value& v) {
   ValueView out;
   out.kind = v.type.kind;
   switch (v.type.kind) {
-    case TypeKind::kBool: out.w = v.b; break;
+    case TypeKind::kBool:
+      out.w = v.b;
+      break;
     case TypeKind::kInt:
     case TypeKind::kDate:
-    case TypeKind::kEnum: out.w = static_cast<uint64_t>(v.i); break;
+    case TypeKind::kEnum:
+      out.w = static_cast<uint64_t>(v.i);
+      break;
     case TypeKind::kEnumSet:
-    case TypeKind::kEmptySet: out.w = v.mask; out.strs = &v.strs; break;
-    case TypeKind::kString: out.s = v.s; break;
-    case TypeKind::kStringSet: out.strs = &v.strs; break;
-    case TypeKind::kError: break;
+    case TypeKind::kEmptySet:
+      out.w = v.mask;
+      out.strs = &v.strs;
+      break;
+    case TypeKind::kString:
+      out.s = v.s;
+      break;
+    case TypeKind::kStringSet:
+      out.strs = &v.strs;
+      break;
+    case TypeKind::kError:
+      break;
   }
   return out;
 }
@@ -31,9 +43,7 @@ bool HasString(const std::vector<std::string>* set, std::string_view s) {
   return false;
 }
 
-bool IsStringSet(const ValueView& v) {
-  return v.kind == TypeKind::kStringSet;
-}
+bool IsStringSet(const ValueView& v) { return v.kind == TypeKind::kStringSet; }
 
 // Set relations for string sets; an empty set literal may stand on either side.
 bool StringSetOp(Op op, const ValueView& l, const ValueView& r) {
@@ -51,12 +61,18 @@ bool StringSetOp(Op op, const ValueView& l, const ValueView& r) {
     return false;
   };
   switch (op) {
-    case Op::kEq: return all_in(ls, rs) && all_in(rs, ls);
-    case Op::kNe: return !(all_in(ls, rs) && all_in(rs, ls));
-    case Op::kContainsAny: return any_in(rs, ls);
-    case Op::kContainsAll: return all_in(rs, ls);
-    case Op::kContainsNone: return !any_in(rs, ls);
-    default: return false;
+    case Op::kEq:
+      return all_in(ls, rs) && all_in(rs, ls);
+    case Op::kNe:
+      return !(all_in(ls, rs) && all_in(rs, ls));
+    case Op::kContainsAny:
+      return any_in(rs, ls);
+    case Op::kContainsAll:
+      return all_in(rs, ls);
+    case Op::kContainsNone:
+      return !any_in(rs, ls);
+    default:
+      return false;
   }
 }
 
@@ -118,16 +134,20 @@ bool CompareViews(Op op, const ValueView& l, const ValueView& r) {
         c = a < b ? -1 : a == b ? 0 : 1;
       }
       switch (op) {
-        case Op::kLt: return c < 0;
-        case Op::kLe: return c <= 0;
-        case Op::kGt: return c > 0;
-        default: return c >= 0;
+        case Op::kLt:
+          return c < 0;
+        case Op::kLe:
+          return c <= 0;
+        case Op::kGt:
+          return c > 0;
+        default:
+          return c >= 0;
       }
     }
     case Op::kIn:
     case Op::kNotIn: {
-      bool in = l.kind == TypeKind::kString ? HasString(r.strs, l.s)
-                                            : l.w < 64 && ((r.w >> l.w) & 1);
+      bool in =
+          l.kind == TypeKind::kString ? HasString(r.strs, l.s) : l.w < 64 && ((r.w >> l.w) & 1);
       return op == Op::kIn ? in : !in;
     }
     case Op::kContains:

@@ -18,7 +18,7 @@ namespace writ::detail {
 namespace {
 
 Effect ToEffect(EffectKind k) {
-  return k == EffectKind::kAllow ? Effect::kAllow
+  return k == EffectKind::kAllow    ? Effect::kAllow
          : k == EffectKind::kReview ? Effect::kReview
                                     : Effect::kDeny;
 }
@@ -39,11 +39,16 @@ bool IsAttr(const Expr& e) { return e.kind == ExprKind::kName && e.ref == NameRe
 
 Op Flip(Op op) {
   switch (op) {
-    case Op::kLt: return Op::kGt;
-    case Op::kLe: return Op::kGe;
-    case Op::kGt: return Op::kLt;
-    case Op::kGe: return Op::kLe;
-    default: return op;
+    case Op::kLt:
+      return Op::kGt;
+    case Op::kLe:
+      return Op::kGe;
+    case Op::kGt:
+      return Op::kLt;
+    case Op::kGe:
+      return Op::kLe;
+    default:
+      return op;
   }
 }
 
@@ -99,13 +104,37 @@ class Compiler {
     constexpr int64_t kMin = INT64_MIN, kMax = INT64_MAX;
     int64_t lo = kMin, hi = kMax;
     switch (op) {
-      case Op::kEq: lo = hi = c; break;
-      case Op::kNe: lo = hi = c; n.negate = true; break;
-      case Op::kLt: if (c == kMin) { lo = 1; hi = 0; } else { hi = c - 1; } break;
-      case Op::kLe: hi = c; break;
-      case Op::kGt: if (c == kMax) { lo = 1; hi = 0; } else { lo = c + 1; } break;
-      case Op::kGe: lo = c; break;
-      default: break;
+      case Op::kEq:
+        lo = hi = c;
+        break;
+      case Op::kNe:
+        lo = hi = c;
+        n.negate = true;
+        break;
+      case Op::kLt:
+        if (c == kMin) {
+          lo = 1;
+          hi = 0;
+        } else {
+          hi = c - 1;
+        }
+        break;
+      case Op::kLe:
+        hi = c;
+        break;
+      case Op::kGt:
+        if (c == kMax) {
+          lo = 1;
+          hi = 0;
+        } else {
+          lo = c + 1;
+        }
+        break;
+      case Op::kGe:
+        lo = c;
+        break;
+      default:
+        break;
     }
     n.k = static_cast<uint64_t>(lo);
     n.k2 = hi;
@@ -161,8 +190,10 @@ class Compiler {
         for (const auto& c : e.children) kids.push_back(Expr_(c));
         return List(e.kind == ExprKind::kAnd ? NodeKind::kAnd : NodeKind::kOr, kids);
       }
-      case ExprKind::kCompare: return Compare(e);
-      default: return Const(false);  // literals never read attributes
+      case ExprKind::kCompare:
+        return Compare(e);
+      default:
+        return Const(false);  // literals never read attributes
     }
   }
 
@@ -241,7 +272,8 @@ class Compiler {
             return Add(n);
           }
           break;
-        default: break;
+        default:
+          break;
       }
     }
     if (lattr && IsAttr(*r) && l->type == r->type &&
@@ -280,8 +312,8 @@ class Compiler {
     out.disclose_mask = cr.has_disclose ? cr.disclose_mask : p_.items_all;
     if (d.then) out.message = d.then->message.value;
     for (const auto& o : d.obligations) {
-      out.obligations.push_back({o.name.name, o.argument ? o.argument->value : "",
-                                 o.argument.has_value()});
+      out.obligations.push_back(
+          {o.name.name, o.argument ? o.argument->value : "", o.argument.has_value()});
     }
     std::set<uint32_t> reads;
     std::vector<uint32_t> parts;
@@ -308,7 +340,8 @@ class Compiler {
     // disclose test (Kleene `and` is associative), so a rule is one loop.
     if (parts.size() > 1 && p_.nodes[parts[0]].kind == NodeKind::kAnd) {
       const Node when = p_.nodes[parts[0]];
-      std::vector<uint32_t> flat(p_.children.begin() + when.a, p_.children.begin() + when.a + when.n);
+      std::vector<uint32_t> flat(p_.children.begin() + when.a,
+                                 p_.children.begin() + when.a + when.n);
       flat.insert(flat.end(), parts.begin() + 1, parts.end());
       parts = std::move(flat);
     }
@@ -339,7 +372,8 @@ class Compiler {
       if (!IsAttr(*a)) std::swap(a, k);
       if (!IsAttr(*a) || ReadsAttribute(*k)) continue;
       Value v = FoldConstant(*k, m_);
-      if (a->type.kind == TypeKind::kString) return std::make_pair(uint32_t(a->attr), m_.schema.Intern(v.s));
+      if (a->type.kind == TypeKind::kString)
+        return std::make_pair(uint32_t(a->attr), m_.schema.Intern(v.s));
       if (a->type.kind == TypeKind::kEnum) return std::make_pair(uint32_t(a->attr), uint64_t(v.i));
     }
     return std::nullopt;

@@ -12,9 +12,12 @@ namespace writ {
 
 std::string_view EffectName(Effect effect) {
   switch (effect) {
-    case Effect::kAllow: return "allow";
-    case Effect::kReview: return "review";
-    case Effect::kDeny: return "deny";
+    case Effect::kAllow:
+      return "allow";
+    case Effect::kReview:
+      return "review";
+    case Effect::kDeny:
+      return "deny";
   }
   return "deny";
 }
@@ -104,7 +107,8 @@ std::string Decision::ToJson() const {
 }
 
 std::string Decision::ToText() const {
-  std::string out = absl::StrCat(absl::string_view(EffectName(effect_).data(), EffectName(effect_).size()));
+  std::string out =
+      absl::StrCat(absl::string_view(EffectName(effect_).data(), EffectName(effect_).size()));
   std::vector<std::string> rules = deciding_rules();
   if (open_) {
     absl::StrAppend(&out, " (open: missing ", absl::StrJoin(missing(), ", "), ")");

@@ -10,9 +10,12 @@ namespace {
 
 const char* SeverityName(Severity s) {
   switch (s) {
-    case Severity::kError: return "error";
-    case Severity::kWarning: return "warning";
-    case Severity::kNote: return "note";
+    case Severity::kError:
+      return "error";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kNote:
+      return "note";
   }
   return "error";
 }
@@ -31,15 +34,15 @@ std::string FormatDiagnostics(const SourceSet& sources, const std::vector<Diagno
   const char* reset = color ? "\033[0m" : "";
   std::string out;
   for (const auto& d : diagnostics) {
-    const char* sev_color = !color ? ""
-                            : d.severity == Severity::kError ? "\033[1;31m"
+    const char* sev_color = !color                             ? ""
+                            : d.severity == Severity::kError   ? "\033[1;31m"
                             : d.severity == Severity::kWarning ? "\033[1;35m"
-                                                                : "\033[1;36m";
+                                                               : "\033[1;36m";
     std::string message = d.message;
     if (!d.suggestion.empty()) absl::StrAppend(&message, "; did you mean '", d.suggestion, "'?");
     if (d.span.file >= sources.size()) {
-      absl::StrAppend(&out, bold, "writ: ", reset, sev_color, SeverityName(d.severity), ": ",
-                      reset, bold, message, reset, "\n");
+      absl::StrAppend(&out, bold, "writ: ", reset, sev_color, SeverityName(d.severity), ": ", reset,
+                      bold, message, reset, "\n");
       continue;
     }
     SourceLocation loc = sources.Locate(d.span);
@@ -55,7 +58,8 @@ std::string FormatDiagnostics(const SourceSet& sources, const std::vector<Diagno
       unsigned char u = static_cast<unsigned char>(c);
       if (u < 0x20 && c != '\t') printable = false;
     }
-    if (!printable || line.size() > 300 || line.find_first_not_of(" \t") == std::string_view::npos) continue;  // binary or minified text: no excerpt
+    if (!printable || line.size() > 300 || line.find_first_not_of(" \t") == std::string_view::npos)
+      continue;  // binary or minified text: no excerpt
     absl::StrAppend(&out, "  ", absl::string_view(line.data(), line.size()), "\n  ");
     uint32_t col = loc.column - 1;
     for (uint32_t i = 0; i < col && i < line.size(); ++i) out += line[i] == '\t' ? '\t' : ' ';

@@ -19,13 +19,20 @@ namespace {
 
 inline bool Ordered(Op op, int64_t a, int64_t b) {
   switch (op) {
-    case Op::kEq: return a == b;
-    case Op::kNe: return a != b;
-    case Op::kLt: return a < b;
-    case Op::kLe: return a <= b;
-    case Op::kGt: return a > b;
-    case Op::kGe: return a >= b;
-    default: return false;
+    case Op::kEq:
+      return a == b;
+    case Op::kNe:
+      return a != b;
+    case Op::kLt:
+      return a < b;
+    case Op::kLe:
+      return a <= b;
+    case Op::kGt:
+      return a > b;
+    case Op::kGe:
+      return a >= b;
+    default:
+      return false;
   }
 }
 
@@ -76,12 +83,18 @@ inline __attribute__((always_inline)) Tri EvalLeaf(const Program& p, const Node&
       uint64_t w = Load8(v + n.off);
       switch (n.op) {
         case Op::kContains:
-        case Op::kContainsAny: return Truth((w & n.k) != 0);
-        case Op::kContainsAll: return Truth((w & n.k) == n.k);
-        case Op::kContainsNone: return Truth((w & n.k) == 0);
-        case Op::kEq: return Truth(w == n.k);
-        case Op::kNe: return Truth(w != n.k);
-        default: return kFalse;
+        case Op::kContainsAny:
+          return Truth((w & n.k) != 0);
+        case Op::kContainsAll:
+          return Truth((w & n.k) == n.k);
+        case Op::kContainsNone:
+          return Truth((w & n.k) == 0);
+        case Op::kEq:
+          return Truth(w == n.k);
+        case Op::kNe:
+          return Truth(w != n.k);
+        default:
+          return kFalse;
       }
     }
     case NodeKind::kStringEqConst:
@@ -94,9 +107,12 @@ inline __attribute__((always_inline)) Tri EvalLeaf(const Program& p, const Node&
       for (uint32_t i = 0; i < n.n; ++i) in |= p.ids[n.a + i] == id;
       return Truth(in != n.negate);
     }
-    case NodeKind::kConst: return static_cast<Tri>(n.k);
-    case NodeKind::kPresent: return Truth(has(n.slot));
-    case NodeKind::kMissing: return Truth(!has(n.slot));
+    case NodeKind::kConst:
+      return static_cast<Tri>(n.k);
+    case NodeKind::kPresent:
+      return Truth(has(n.slot));
+    case NodeKind::kMissing:
+      return Truth(!has(n.slot));
     case NodeKind::kGeneric: {
       if (!has(n.slot)) return kUnknown;
       const GenericOperands& g = p.generic[n.a];
@@ -121,7 +137,8 @@ inline __attribute__((always_inline)) Tri EvalLeaf(const Program& p, const Node&
       }
       return Truth(CompareViews(n.op, l, rv));
     }
-    default: return kUnknown;
+    default:
+      return kUnknown;
   }
 }
 
@@ -255,7 +272,8 @@ void Evaluator::Decide(const Policy& policy, const Program& p, const Request& r,
     if (!changes) continue;
     out.open_ = true;
     for (uint32_t a : p.rules[i].reads) {
-      if (!r.present(a) && std::find(out.missing_.begin(), out.missing_.end(), a) == out.missing_.end())
+      if (!r.present(a) &&
+          std::find(out.missing_.begin(), out.missing_.end(), a) == out.missing_.end())
         out.missing_.push_back(a);
     }
   }

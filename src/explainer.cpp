@@ -3,7 +3,8 @@
 // The explainer. It re-evaluates sub-expressions with the reference
 // evaluator (explanations are rare and must be exact, not fast), and words
 // each reason the way LANGUAGE.md §8 shows:
-//   instrument.type is subpoena; the rule needs one of {court_order, search_warrant, production_order}
+//   instrument.type is subpoena; the rule needs one of {court_order, search_warrant,
+//   production_order}
 #include "writ/detail/explainer.hpp"
 
 #include <boost/json.hpp>
@@ -63,19 +64,32 @@ class Explainer {
                           IsAttr(r) ? absl::StrCat(": ", r.text, " is ", want) : "");
     }
     switch (e.op) {
-      case Op::kEq: return absl::StrCat(lhs, "; the rule needs ", rname);
-      case Op::kNe: return absl::StrCat(lhs, "; the rule needs anything but ", rname);
-      case Op::kIn: return absl::StrCat(lhs, "; the rule needs one of ", rname);
-      case Op::kNotIn: return absl::StrCat(lhs, "; the rule needs none of ", rname);
-      case Op::kLt: return absl::StrCat(lhs, "; the rule needs it before/below ", rname);
-      case Op::kLe: return absl::StrCat(lhs, "; the rule needs at most ", rname);
-      case Op::kGt: return absl::StrCat(lhs, "; the rule needs it after/above ", rname);
-      case Op::kGe: return absl::StrCat(lhs, "; the rule needs at least ", rname);
-      case Op::kContains: return absl::StrCat(lhs, "; the rule needs it to contain ", rname);
-      case Op::kContainsAny: return absl::StrCat(lhs, "; the rule needs at least one of ", rname);
-      case Op::kContainsAll: return absl::StrCat(lhs, "; the rule needs all of ", rname);
-      case Op::kContainsNone: return absl::StrCat(lhs, "; the rule needs none of ", rname);
-      case Op::kLike: return absl::StrCat(lhs, "; the rule needs a match for ", rname);
+      case Op::kEq:
+        return absl::StrCat(lhs, "; the rule needs ", rname);
+      case Op::kNe:
+        return absl::StrCat(lhs, "; the rule needs anything but ", rname);
+      case Op::kIn:
+        return absl::StrCat(lhs, "; the rule needs one of ", rname);
+      case Op::kNotIn:
+        return absl::StrCat(lhs, "; the rule needs none of ", rname);
+      case Op::kLt:
+        return absl::StrCat(lhs, "; the rule needs it before/below ", rname);
+      case Op::kLe:
+        return absl::StrCat(lhs, "; the rule needs at most ", rname);
+      case Op::kGt:
+        return absl::StrCat(lhs, "; the rule needs it after/above ", rname);
+      case Op::kGe:
+        return absl::StrCat(lhs, "; the rule needs at least ", rname);
+      case Op::kContains:
+        return absl::StrCat(lhs, "; the rule needs it to contain ", rname);
+      case Op::kContainsAny:
+        return absl::StrCat(lhs, "; the rule needs at least one of ", rname);
+      case Op::kContainsAll:
+        return absl::StrCat(lhs, "; the rule needs all of ", rname);
+      case Op::kContainsNone:
+        return absl::StrCat(lhs, "; the rule needs none of ", rname);
+      case Op::kLike:
+        return absl::StrCat(lhs, "; the rule needs a match for ", rname);
     }
     return lhs;
   }
@@ -93,8 +107,10 @@ class Explainer {
         return absl::StrCat("none of the alternatives holds: ", absl::StrJoin(parts, "; and "));
       }
       case ExprKind::kNot:
-        return absl::StrCat("'", Source(e.children[0].span), "' holds, and the rule needs it not to");
-      case ExprKind::kCompare: return WhyCompare(e);
+        return absl::StrCat("'", Source(e.children[0].span),
+                            "' holds, and the rule needs it not to");
+      case ExprKind::kCompare:
+        return WhyCompare(e);
       case ExprKind::kName:
         if (IsAttr(e)) return absl::StrCat(e.text, " is false; the rule needs true");
         break;
@@ -103,7 +119,8 @@ class Explainer {
       case ExprKind::kIsMissing:
         return absl::StrCat(e.children[0].text, " is present (", Operand(e.children[0]),
                             "); the rule needs it missing");
-      default: break;
+      default:
+        break;
     }
     return absl::StrCat("'", Source(e.span), "' is false");
   }
@@ -205,8 +222,9 @@ class Explainer {
         } else if (unless == kTrue) {
           o.reason = absl::StrCat("the exception holds: unless ", Source(d.unless->span));
         } else {
-          uint64_t requested =
-              m_.items_attr >= 0 && r_.present(m_.items_attr) ? RequestAccess::Word(r_, m_.items_attr) : 0;
+          uint64_t requested = m_.items_attr >= 0 && r_.present(m_.items_attr)
+                                   ? RequestAccess::Word(r_, m_.items_attr)
+                                   : 0;
           o.reason = absl::StrCat("nothing requested that this rule may disclose (requested ",
                                   ItemNames(requested), "; it may disclose ",
                                   ItemNames(cr.disclose_mask), ")");
@@ -224,8 +242,9 @@ class Explainer {
     } else if (dec.by_default()) {
       ex.summary = absl::StrCat(effect, " by default: ", Render(d_.program.default_message, dec));
     } else {
-      ex.summary = absl::StrCat(effect, " by ", absl::StrJoin(dec.deciding_rules(), ", "), ": ",
-                                Render(d_.program.rules[dec.deciding_rule_indices()[0]].message, dec));
+      ex.summary =
+          absl::StrCat(effect, " by ", absl::StrJoin(dec.deciding_rules(), ", "), ": ",
+                       Render(d_.program.rules[dec.deciding_rule_indices()[0]].message, dec));
     }
     return ex;
   }
@@ -255,9 +274,12 @@ Explanation Policy::Explain(const Request& request) const {
 namespace {
 const char* StatusName(RuleOutcome::Status s) {
   switch (s) {
-    case RuleOutcome::Status::kApplied: return "applied";
-    case RuleOutcome::Status::kNotApplied: return "not_applied";
-    case RuleOutcome::Status::kUnknown: return "unknown";
+    case RuleOutcome::Status::kApplied:
+      return "applied";
+    case RuleOutcome::Status::kNotApplied:
+      return "not_applied";
+    case RuleOutcome::Status::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -267,19 +289,22 @@ std::string Explanation::ToText(bool color) const {
   const char* bold = color ? "\033[1m" : "";
   const char* dim = color ? "\033[2m" : "";
   const char* reset = color ? "\033[0m" : "";
-  const char* ecolor = !color ? ""
+  const char* ecolor = !color                                 ? ""
                        : decision.effect() == Effect::kAllow  ? "\033[1;32m"
                        : decision.effect() == Effect::kReview ? "\033[1;33m"
                                                               : "\033[1;31m";
   std::string out = absl::StrCat(ecolor, decision.ToText(), reset, "\n  ", summary, "\n");
-  for (const auto& p : decision.problems()) absl::StrAppend(&out, "  input problem: ", p.message, "\n");
+  for (const auto& p : decision.problems())
+    absl::StrAppend(&out, "  input problem: ", p.message, "\n");
   for (const auto& r : rules) {
-    const char* mark = r.deciding ? "=>" : r.status == RuleOutcome::Status::kApplied ? "+ "
-                                         : r.status == RuleOutcome::Status::kUnknown ? "? "
-                                                                                     : "- ";
+    const char* mark = r.deciding                                  ? "=>"
+                       : r.status == RuleOutcome::Status::kApplied ? "+ "
+                       : r.status == RuleOutcome::Status::kUnknown ? "? "
+                                                                   : "- ";
     absl::StrAppend(&out, "  ", mark, " ", bold, r.rule, reset, " (",
                     absl::string_view(EffectName(r.effect).data(), EffectName(r.effect).size()),
-                    ") ", dim, r.source.path, ":", r.source.line, reset, "\n      ", r.reason, "\n");
+                    ") ", dim, r.source.path, ":", r.source.line, reset, "\n      ", r.reason,
+                    "\n");
     for (const auto& c : r.cites) absl::StrAppend(&out, "      ", dim, "cites: ", c, reset, "\n");
   }
   return out;

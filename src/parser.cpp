@@ -112,7 +112,8 @@ class Converter {
     auto days = DaysFromCivil(d.y, d.m, d.d);
     if (!days) {
       Error(e.span, "invalid-date",
-            absl::StrCat("'", absl::string_view(d.b, static_cast<size_t>(d.e - d.b)), "' is not a calendar date"));
+            absl::StrCat("'", absl::string_view(d.b, static_cast<size_t>(d.e - d.b)),
+                         "' is not a calendar date"));
     }
     e.int_value = days.value_or(0);
     return e;
@@ -355,9 +356,9 @@ class Converter {
     bool has_effect = false;
     for (const auto& e : t.expects) has_effect |= e.kind == ExpectKind::kEffect;
     if (!has_effect) {
-      Error(t.description.span, "test-without-expect",
-            absl::StrCat("test '", t.description.value,
-                         "' has no 'expect allow|review|deny' line"));
+      Error(
+          t.description.span, "test-without-expect",
+          absl::StrCat("test '", t.description.value, "' has no 'expect allow|review|deny' line"));
     }
     file.order.push_back({File::DeclKind::kTest, static_cast<uint32_t>(file.tests.size())});
     file.tests.push_back(std::move(t));
@@ -442,7 +443,8 @@ File ParseFile(uint32_t source_id, const SourceSet& sources, const ParseLimits& 
   const char* base = text.data();
   const char* end = base + text.size();
   auto error = [&](const char* at, uint32_t len, std::string code, std::string msg) {
-    diagnostics.push_back({Severity::kError, std::move(code),
+    diagnostics.push_back({Severity::kError,
+                           std::move(code),
                            {source_id, static_cast<uint32_t>(at - base), len},
                            std::move(msg),
                            ""});
@@ -486,9 +488,10 @@ File ParseFile(uint32_t source_id, const SourceSet& sources, const ParseLimits& 
     if (where >= end) len = 0;
     std::string msg = absl::StrCat("expected ", err.expected, ", found ", Describe(where, end));
     if (where == start && !StartsDeclaration(start, end)) {
-      msg = absl::StrCat("expected a declaration (import, policy, enum, attr, let, rule or "
-                         "test), found ",
-                         Describe(where, end));
+      msg = absl::StrCat(
+          "expected a declaration (import, policy, enum, attr, let, rule or "
+          "test), found ",
+          Describe(where, end));
     }
     error(where >= end && where > base ? end - 1 : where, len, "syntax", msg);
     if (++errors >= limits.max_errors) {
@@ -548,16 +551,15 @@ absl::Status ParseProgram(const std::string& root_path, const FileReader& reader
           }
           if (loaded.count(tnorm)) continue;  // each file once
           if (sources.size() >= static_cast<size_t>(limits.max_files)) {
-            diagnostics.push_back({Severity::kError, "too-many-files", imp.path.span,
-                                   "too many imported files", ""});
+            diagnostics.push_back(
+                {Severity::kError, "too-many-files", imp.path.span, "too many imported files", ""});
             continue;
           }
           auto t = reader(tshown);
           if (!t.ok()) {
             diagnostics.push_back(
                 {Severity::kError, "import-unreadable", imp.path.span,
-                 absl::StrCat("cannot read imported file '", tshown, "': ",
-                              t.status().message()),
+                 absl::StrCat("cannot read imported file '", tshown, "': ", t.status().message()),
                  ""});
             continue;
           }

@@ -51,7 +51,8 @@ std::string Sha256Hex(const SourceSet& sources) {
     // Hash each file's name as imported (relative to the root) and its text,
     // with lengths, so that no two different source sets hash alike.
     std::string name = std::filesystem::path(sources.at(i).path()).filename().string();
-    std::string header = absl::StrCat(name.size(), ":", name, ":", sources.at(i).text().size(), ":");
+    std::string header =
+        absl::StrCat(name.size(), ":", name, ":", sources.at(i).text().size(), ":");
     EVP_DigestUpdate(ctx, header.data(), header.size());
     EVP_DigestUpdate(ctx, sources.at(i).text().data(), sources.at(i).text().size());
   }
@@ -112,8 +113,11 @@ absl::Status Front(const std::string& path, const LoadOptions& options, detail::
   });
   if (diags.size() > static_cast<size_t>(options.max_errors) + 1) {
     diags.resize(options.max_errors);
-    diags.push_back({Severity::kError, "too-many-errors", {uint32_t(~0u), 0, 0},
-                     "too many errors; stopping", ""});
+    diags.push_back({Severity::kError,
+                     "too-many-errors",
+                     {uint32_t(~0u), 0, 0},
+                     "too many errors; stopping",
+                     ""});
   }
   check.sources = data.sources;
   check.diagnostics = std::move(diags);
@@ -164,8 +168,8 @@ absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromText(const std::string
                                                                const LoadOptions& options) {
   LoadOptions o = options;
   auto fallback = options.reader ? options.reader : ReadFile;
-  o.reader = [name, text = std::move(text), fallback](const std::string& p)
-      -> absl::StatusOr<std::string> {
+  o.reader = [name, text = std::move(text),
+              fallback](const std::string& p) -> absl::StatusOr<std::string> {
     if (p == name) return text;
     return fallback(p);
   };
@@ -193,8 +197,9 @@ absl::StatusOr<AttributeHandle> Policy::Attribute(std::string_view path) const {
     std::vector<std::string> names;
     for (const auto& a : schema.attrs) names.push_back(a.path);
     std::string near = detail::NearestName(path, names);
-    return absl::NotFoundError(absl::StrCat("unknown attribute '", AV(path), "'",
-                                            near.empty() ? "" : absl::StrCat("; did you mean '", near, "'?")));
+    return absl::NotFoundError(
+        absl::StrCat("unknown attribute '", AV(path), "'",
+                     near.empty() ? "" : absl::StrCat("; did you mean '", near, "'?")));
   }
   return AttributeHandle{it->second, schema.attrs[it->second].type};
 }
@@ -266,8 +271,8 @@ std::vector<TestResult> Policy::RunTests(bool root_only) const {
     res.location = data_->sources.Locate(t.span);
     Request req(*this);
     if (t.given_file) {
-      std::filesystem::path file = std::filesystem::path(res.location.path).parent_path() /
-                                   t.given_file->value;
+      std::filesystem::path file =
+          std::filesystem::path(res.location.path).parent_path() / t.given_file->value;
       auto text = ReadFile(file.string());
       if (!text.ok()) {
         res.failures.push_back(std::string(text.status().message()));
@@ -287,12 +292,24 @@ std::vector<TestResult> Policy::RunTests(bool root_only) const {
       detail::Value v = detail::FoldConstant(g.value, m);
       AttributeHandle h{it->second, m.schema.attrs[it->second].type};
       switch (h.type) {
-        case AttributeType::kBool: req.SetBool(h, v.b); break;
-        case AttributeType::kInt: req.SetInt(h, v.i); break;
-        case AttributeType::kDate: req.SetDays(h, v.i); break;
-        case AttributeType::kEnum: req.SetEnum(h, static_cast<uint32_t>(v.i)); break;
-        case AttributeType::kEnumSet: req.SetEnumSet(h, v.mask); break;
-        case AttributeType::kString: req.SetString(h, v.s); break;
+        case AttributeType::kBool:
+          req.SetBool(h, v.b);
+          break;
+        case AttributeType::kInt:
+          req.SetInt(h, v.i);
+          break;
+        case AttributeType::kDate:
+          req.SetDays(h, v.i);
+          break;
+        case AttributeType::kEnum:
+          req.SetEnum(h, static_cast<uint32_t>(v.i));
+          break;
+        case AttributeType::kEnumSet:
+          req.SetEnumSet(h, v.mask);
+          break;
+        case AttributeType::kString:
+          req.SetString(h, v.s);
+          break;
         case AttributeType::kStringSet: {
           std::vector<std::string_view> items(v.strs.begin(), v.strs.end());
           (void)req.SetSet(g.path.name, items);
@@ -311,9 +328,12 @@ std::vector<TestResult> Policy::RunTests(bool root_only) const {
           std::vector<std::string> rules = d.deciding_rules();
           bool ok = d.effect() == want && (x.names.empty() || SameSet(IdentNames(x.names), rules));
           if (!ok) {
-            std::string by = x.names.empty() ? "" : absl::StrCat(" by ", absl::StrJoin(IdentNames(x.names), ", "));
-            std::string got_by = rules.empty() ? (d.open() ? " (open: missing information)" : " (by default)")
-                                               : absl::StrCat(" by ", absl::StrJoin(rules, ", "));
+            std::string by = x.names.empty()
+                                 ? ""
+                                 : absl::StrCat(" by ", absl::StrJoin(IdentNames(x.names), ", "));
+            std::string got_by = rules.empty()
+                                     ? (d.open() ? " (open: missing information)" : " (by default)")
+                                     : absl::StrCat(" by ", absl::StrJoin(rules, ", "));
             res.failures.push_back(absl::StrCat("expected ", AV(EffectName(want)), by, ", got ",
                                                 AV(EffectName(d.effect())), got_by));
           }
@@ -340,10 +360,11 @@ std::vector<TestResult> Policy::RunTests(bool root_only) const {
         case detail::ExpectKind::kObligation: {
           std::vector<std::string> got = d.obligations();
           bool found = false;
-          for (const auto& o : got) found |= o == x.names[0].name || o.rfind(x.names[0].name + "(", 0) == 0;
+          for (const auto& o : got)
+            found |= o == x.names[0].name || o.rfind(x.names[0].name + "(", 0) == 0;
           if (!found) {
-            res.failures.push_back(absl::StrCat("expected obligation ", x.names[0].name,
-                                                ", got ", Names(got)));
+            res.failures.push_back(
+                absl::StrCat("expected obligation ", x.names[0].name, ", got ", Names(got)));
           }
           break;
         }

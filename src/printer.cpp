@@ -28,10 +28,18 @@ std::string Quote(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           absl::StrAppend(&out, "\\u{", absl::Hex(c), "}");
@@ -45,13 +53,18 @@ std::string Quote(const std::string& s) {
 
 int Prec(const Expr& e) {
   switch (e.kind) {
-    case ExprKind::kOr: return 1;
-    case ExprKind::kAnd: return 2;
-    case ExprKind::kNot: return 3;
+    case ExprKind::kOr:
+      return 1;
+    case ExprKind::kAnd:
+      return 2;
+    case ExprKind::kNot:
+      return 3;
     case ExprKind::kCompare:
     case ExprKind::kIsPresent:
-    case ExprKind::kIsMissing: return 4;
-    default: return 5;
+    case ExprKind::kIsMissing:
+      return 4;
+    default:
+      return 5;
   }
 }
 
@@ -59,11 +72,21 @@ void Print(const Expr& e, int min_prec, std::string& out) {
   bool paren = Prec(e) < min_prec;
   if (paren) out += '(';
   switch (e.kind) {
-    case ExprKind::kBool: out += e.bool_value ? "true" : "false"; break;
-    case ExprKind::kInt: absl::StrAppend(&out, e.int_value); break;
-    case ExprKind::kDate: out += CivilFromDays(e.int_value); break;
-    case ExprKind::kString: out += Quote(e.text); break;
-    case ExprKind::kName: out += e.text; break;
+    case ExprKind::kBool:
+      out += e.bool_value ? "true" : "false";
+      break;
+    case ExprKind::kInt:
+      absl::StrAppend(&out, e.int_value);
+      break;
+    case ExprKind::kDate:
+      out += CivilFromDays(e.int_value);
+      break;
+    case ExprKind::kString:
+      out += Quote(e.text);
+      break;
+    case ExprKind::kName:
+      out += e.text;
+      break;
     case ExprKind::kSet:
       out += '{';
       for (size_t i = 0; i < e.children.size(); ++i) {
@@ -147,16 +170,26 @@ class Printer {
         case File::DeclKind::kImport:
           Line(0, absl::StrCat("import ", Quote(f_.imports[idx].path.value)));
           break;
-        case File::DeclKind::kPolicy: PrintPolicy(f_.policies[idx]); break;
-        case File::DeclKind::kEnum: PrintEnum(f_.enums[idx]); break;
-        case File::DeclKind::kAttr: PrintAttr(k); break;
+        case File::DeclKind::kPolicy:
+          PrintPolicy(f_.policies[idx]);
+          break;
+        case File::DeclKind::kEnum:
+          PrintEnum(f_.enums[idx]);
+          break;
+        case File::DeclKind::kAttr:
+          PrintAttr(k);
+          break;
         case File::DeclKind::kLet: {
           const LetDecl& l = f_.lets[idx];
           Line(0, absl::StrCat("let ", l.name.name, " = ", PrintExpr(l.value)));
           break;
         }
-        case File::DeclKind::kRule: PrintRule(f_.rules[idx]); break;
-        case File::DeclKind::kTest: PrintTest(f_.tests[idx]); break;
+        case File::DeclKind::kRule:
+          PrintRule(f_.rules[idx]);
+          break;
+        case File::DeclKind::kTest:
+          PrintTest(f_.tests[idx]);
+          break;
       }
       first = false;
       prev_block = block;
@@ -169,13 +202,20 @@ class Printer {
  private:
   SourceSpan SpanOf(File::DeclKind kind, uint32_t i) const {
     switch (kind) {
-      case File::DeclKind::kImport: return f_.imports[i].span;
-      case File::DeclKind::kPolicy: return f_.policies[i].span;
-      case File::DeclKind::kEnum: return f_.enums[i].span;
-      case File::DeclKind::kAttr: return f_.attrs[i].span;
-      case File::DeclKind::kLet: return f_.lets[i].span;
-      case File::DeclKind::kRule: return f_.rules[i].span;
-      case File::DeclKind::kTest: return f_.tests[i].span;
+      case File::DeclKind::kImport:
+        return f_.imports[i].span;
+      case File::DeclKind::kPolicy:
+        return f_.policies[i].span;
+      case File::DeclKind::kEnum:
+        return f_.enums[i].span;
+      case File::DeclKind::kAttr:
+        return f_.attrs[i].span;
+      case File::DeclKind::kLet:
+        return f_.lets[i].span;
+      case File::DeclKind::kRule:
+        return f_.rules[i].span;
+      case File::DeclKind::kTest:
+        return f_.tests[i].span;
     }
     return {};
   }
@@ -329,18 +369,21 @@ class Printer {
   // Attributes in a run (no blank line between them) align their colons.
   void PrintAttr(size_t k) {
     size_t start = k;
-    while (start > 0 && f_.order[start - 1].first == File::DeclKind::kAttr &&
-           !BlankBetween(End(start - 1), SpanOf(File::DeclKind::kAttr, f_.order[start].second).offset))
+    while (
+        start > 0 && f_.order[start - 1].first == File::DeclKind::kAttr &&
+        !BlankBetween(End(start - 1), SpanOf(File::DeclKind::kAttr, f_.order[start].second).offset))
       --start;
     size_t end = k;
     while (end + 1 < f_.order.size() && f_.order[end + 1].first == File::DeclKind::kAttr &&
            !BlankBetween(End(end), SpanOf(File::DeclKind::kAttr, f_.order[end + 1].second).offset))
       ++end;
     size_t width = 0;
-    for (size_t i = start; i <= end; ++i) width = std::max(width, f_.attrs[f_.order[i].second].path.name.size());
+    for (size_t i = start; i <= end; ++i)
+      width = std::max(width, f_.attrs[f_.order[i].second].path.name.size());
     const AttrDecl& a = f_.attrs[f_.order[k].second];
     std::string type = a.type.is_set ? absl::StrCat("set<", a.type.name, ">") : a.type.name;
-    Line(0, absl::StrCat("attr ", a.path.name, std::string(width - a.path.name.size(), ' '), " : ", type));
+    Line(0, absl::StrCat("attr ", a.path.name, std::string(width - a.path.name.size(), ' '), " : ",
+                         type));
   }
 
   uint32_t End(size_t k) const {
@@ -413,7 +456,8 @@ class Printer {
       for (const auto& g : t.given) width = std::max(width, g.path.name.size());
       for (const auto& g : t.given) {
         Comments(g.span.offset, 4);
-        Line(4, absl::StrCat(g.path.name, std::string(width - g.path.name.size(), ' '), " = ", PrintExpr(g.value)));
+        Line(4, absl::StrCat(g.path.name, std::string(width - g.path.name.size(), ' '), " = ",
+                             PrintExpr(g.value)));
       }
       Line(2, "}");
     }
@@ -427,10 +471,18 @@ class Printer {
           body = EffectText(x.effect);
           if (!names.empty()) absl::StrAppend(&body, " by ", absl::StrJoin(names, ", "));
           break;
-        case ExpectKind::kGranted: body = absl::StrCat("granted {", absl::StrJoin(names, ", "), "}"); break;
-        case ExpectKind::kWithheld: body = absl::StrCat("withheld {", absl::StrJoin(names, ", "), "}"); break;
-        case ExpectKind::kMissing: body = absl::StrCat("missing {", absl::StrJoin(names, ", "), "}"); break;
-        case ExpectKind::kObligation: body = absl::StrCat("obligation ", names[0]); break;
+        case ExpectKind::kGranted:
+          body = absl::StrCat("granted {", absl::StrJoin(names, ", "), "}");
+          break;
+        case ExpectKind::kWithheld:
+          body = absl::StrCat("withheld {", absl::StrJoin(names, ", "), "}");
+          break;
+        case ExpectKind::kMissing:
+          body = absl::StrCat("missing {", absl::StrJoin(names, ", "), "}");
+          break;
+        case ExpectKind::kObligation:
+          body = absl::StrCat("obligation ", names[0]);
+          break;
       }
       Line(2, "expect " + body);
     }
@@ -503,7 +555,9 @@ bool Same(const EnumDecl& a, const EnumDecl& b) {
 bool Same(const AttrDecl& a, const AttrDecl& b) {
   return Same(a.path, b.path) && a.type.name == b.type.name && a.type.is_set == b.type.is_set;
 }
-bool Same(const LetDecl& a, const LetDecl& b) { return Same(a.name, b.name) && Same(a.value, b.value); }
+bool Same(const LetDecl& a, const LetDecl& b) {
+  return Same(a.name, b.name) && Same(a.value, b.value);
+}
 bool Same(const Obligation& a, const Obligation& b) {
   return Same(a.name, b.name) && Same(a.argument, b.argument);
 }
@@ -529,7 +583,9 @@ std::string PrintExpr(const Expr& e) {
   return out;
 }
 
-std::string PrintFile(const File& file, const Source* source) { return Printer(file, source).Run(); }
+std::string PrintFile(const File& file, const Source* source) {
+  return Printer(file, source).Run();
+}
 
 bool SameFile(const File& a, const File& b) {
   return a.order == b.order && Same(a.imports, b.imports) && Same(a.policies, b.policies) &&

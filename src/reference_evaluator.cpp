@@ -49,8 +49,10 @@ Tri ReferenceEvaluator::Eval(const Expr& e, const Request& r) const {
       }
       return acc;
     }
-    case ExprKind::kIsPresent: return r.present(e.children[0].attr) ? kTrue : kFalse;
-    case ExprKind::kIsMissing: return r.present(e.children[0].attr) ? kFalse : kTrue;
+    case ExprKind::kIsPresent:
+      return r.present(e.children[0].attr) ? kTrue : kFalse;
+    case ExprKind::kIsMissing:
+      return r.present(e.children[0].attr) ? kFalse : kTrue;
     case ExprKind::kName:
       if (IsAttr(e)) {
         if (!r.present(e.attr)) return kUnknown;
@@ -75,8 +77,10 @@ Tri ReferenceEvaluator::Eval(const Expr& e, const Request& r) const {
       }
       return CompareViews(e.op, ViewOf(lv), ViewOf(rv)) ? kTrue : kFalse;
     }
-    case ExprKind::kBool: return e.bool_value ? kTrue : kFalse;
-    default: return kUnknown;  // other literals are never conditions
+    case ExprKind::kBool:
+      return e.bool_value ? kTrue : kFalse;
+    default:
+      return kUnknown;  // other literals are never conditions
   }
 }
 
@@ -108,7 +112,7 @@ Decision ReferenceEvaluator::Decide(const Policy& policy, const Request& r) cons
   const size_t n = m.rules.size();
   auto effect_of = [&](size_t i) {
     EffectKind k = m.rules[i].effect;
-    return k == EffectKind::kAllow ? Effect::kAllow
+    return k == EffectKind::kAllow    ? Effect::kAllow
            : k == EffectKind::kReview ? Effect::kReview
                                       : Effect::kDeny;
   };

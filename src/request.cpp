@@ -1,8 +1,8 @@
 // File: src/request.cpp — building requests by path, by handle and from JSON.
 #include "writ/request.hpp"
 
-#include <boost/json.hpp>
 #include <algorithm>
+#include <boost/json.hpp>
 #include <climits>
 
 #include "absl/strings/str_cat.h"
@@ -42,7 +42,6 @@ void Request::Store(uint32_t i, uint64_t value) {
   MarkPresent(i);
 }
 
-
 std::string_view Request::string_value(AttributeHandle h) const {
   if (h.type != AttributeType::kString || !present(h.index)) return {};
   return strings_[h.index];
@@ -58,7 +57,8 @@ absl::StatusOr<AttributeHandle> Request::Find(std::string_view path, AttributeTy
     return absl::NotFoundError(absl::StrCat("unknown attribute '", AV(path), "'"));
   }
   const detail::AttrInfo& a = schema_->attrs[it->second];
-  bool ok = a.type == want || (want == AttributeType::kEnumSet && a.type == AttributeType::kStringSet);
+  bool ok =
+      a.type == want || (want == AttributeType::kEnumSet && a.type == AttributeType::kStringSet);
   if (!ok) {
     return absl::InvalidArgumentError(absl::StrCat("attribute '", AV(path), "' is ",
                                                    AV(detail::AttributeTypeName(a.type)), ", not ",
@@ -91,8 +91,8 @@ absl::Status Request::SetDate(std::string_view path, std::string_view text) {
   int y, m, d;
   char tail;
   std::string s(text);
-  if (s.size() != 10 || sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
-      s[4] != '-' || s[7] != '-') {
+  if (s.size() != 10 || sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || s[4] != '-' ||
+      s[7] != '-') {
     return absl::InvalidArgumentError(absl::StrCat("'", s, "' is not a date (YYYY-MM-DD)"));
   }
   auto days = detail::DaysFromCivil(y, m, d);
@@ -145,7 +145,9 @@ absl::Status Request::Unset(std::string_view path) {
 }
 
 void Request::SetBool(AttributeHandle h, bool value) { Store(h.index, value); }
-void Request::SetInt(AttributeHandle h, int64_t value) { Store(h.index, static_cast<uint64_t>(value)); }
+void Request::SetInt(AttributeHandle h, int64_t value) {
+  Store(h.index, static_cast<uint64_t>(value));
+}
 void Request::SetDays(AttributeHandle h, int64_t days) {
   // Dates are kept as 32-bit day numbers: years -5 million to +5 million.
   days = std::clamp<int64_t>(days, INT32_MIN, INT32_MAX);
@@ -164,12 +166,30 @@ Value RequestAccess::Get(const Request& r, const Schema& schema, uint32_t i) {
   const AttrInfo& a = schema.attrs[i];
   Value v;
   switch (a.type) {
-    case AttributeType::kBool: v.type = {TypeKind::kBool}; v.b = r.Load(i); break;
-    case AttributeType::kInt: v.type = {TypeKind::kInt}; v.i = static_cast<int64_t>(r.Load(i)); break;
-    case AttributeType::kDate: v.type = {TypeKind::kDate}; v.i = static_cast<int64_t>(r.Load(i)); break;
-    case AttributeType::kEnum: v.type = {TypeKind::kEnum, a.enum_id}; v.i = static_cast<int64_t>(r.Load(i)); break;
-    case AttributeType::kEnumSet: v.type = {TypeKind::kEnumSet, a.enum_id}; v.mask = r.Load(i); break;
-    case AttributeType::kString: v.type = {TypeKind::kString}; v.s = r.strings_[i]; break;
+    case AttributeType::kBool:
+      v.type = {TypeKind::kBool};
+      v.b = r.Load(i);
+      break;
+    case AttributeType::kInt:
+      v.type = {TypeKind::kInt};
+      v.i = static_cast<int64_t>(r.Load(i));
+      break;
+    case AttributeType::kDate:
+      v.type = {TypeKind::kDate};
+      v.i = static_cast<int64_t>(r.Load(i));
+      break;
+    case AttributeType::kEnum:
+      v.type = {TypeKind::kEnum, a.enum_id};
+      v.i = static_cast<int64_t>(r.Load(i));
+      break;
+    case AttributeType::kEnumSet:
+      v.type = {TypeKind::kEnumSet, a.enum_id};
+      v.mask = r.Load(i);
+      break;
+    case AttributeType::kString:
+      v.type = {TypeKind::kString};
+      v.s = r.strings_[i];
+      break;
     case AttributeType::kStringSet:
       v.type = {TypeKind::kStringSet};
       v.strs = r.string_sets_[i];
@@ -190,14 +210,21 @@ namespace json = boost::json;
 
 const char* JsonKind(const json::value& v) {
   switch (v.kind()) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return "a boolean";
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return "a boolean";
     case json::kind::int64:
-    case json::kind::uint64: return "an integer";
-    case json::kind::double_: return "a number";
-    case json::kind::string: return "a string";
-    case json::kind::array: return "an array";
-    case json::kind::object: return "an object";
+    case json::kind::uint64:
+      return "an integer";
+    case json::kind::double_:
+      return "a number";
+    case json::kind::string:
+      return "a string";
+    case json::kind::array:
+      return "an array";
+    case json::kind::object:
+      return "an object";
   }
   return "a value";
 }
@@ -286,8 +313,7 @@ void SetFromJson(Request& r, const detail::Schema& schema, uint32_t index, const
       if (!v.is_array()) return problem(absl::StrCat("must be an array, not ", JsonKind(v)));
       std::vector<std::string_view> items;
       for (const auto& x : v.get_array()) {
-        if (!x.is_string())
-          return problem(absl::StrCat("must hold strings, not ", JsonKind(x)));
+        if (!x.is_string()) return problem(absl::StrCat("must hold strings, not ", JsonKind(x)));
         items.emplace_back(x.get_string().data(), x.get_string().size());
       }
       (void)r.SetSet(a.path, items);
@@ -311,8 +337,9 @@ void Walk(Request& r, const detail::PolicyData& d, int32_t object, const json::o
       if (kv.value().is_object()) {
         Walk(r, d, f.object, kv.value().get_object(), path);
       } else if (!kv.value().is_null()) {
-        r.AddProblem(path, absl::StrCat("'", path, "' must be an object, not ",
-                                        JsonKind(kv.value()), "; its attributes are treated as missing"));
+        r.AddProblem(path,
+                     absl::StrCat("'", path, "' must be an object, not ", JsonKind(kv.value()),
+                                  "; its attributes are treated as missing"));
       }
     }
   }

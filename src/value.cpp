@@ -13,10 +13,16 @@ Value FoldConstant(const Expr& e, const Model& model) {
   Value v;
   v.type = e.type;
   switch (e.kind) {
-    case ExprKind::kBool: v.b = e.bool_value; return v;
+    case ExprKind::kBool:
+      v.b = e.bool_value;
+      return v;
     case ExprKind::kInt:
-    case ExprKind::kDate: v.i = e.int_value; return v;
-    case ExprKind::kString: v.s = e.text; return v;
+    case ExprKind::kDate:
+      v.i = e.int_value;
+      return v;
+    case ExprKind::kString:
+      v.s = e.text;
+      return v;
     case ExprKind::kSet:
       for (const auto& c : e.children) {
         Value x = FoldConstant(c, model);
@@ -39,8 +45,11 @@ Value FoldConstant(const Expr& e, const Model& model) {
       return v;
     }
     case ExprKind::kIsPresent:
-    case ExprKind::kIsMissing: return v;
-    case ExprKind::kNot: v.b = !FoldConstant(e.children[0], model).b; return v;
+    case ExprKind::kIsMissing:
+      return v;
+    case ExprKind::kNot:
+      v.b = !FoldConstant(e.children[0], model).b;
+      return v;
     case ExprKind::kAnd:
       v.b = true;
       for (const auto& c : e.children) v.b = v.b && FoldConstant(c, model).b;
@@ -55,11 +64,16 @@ Value FoldConstant(const Expr& e, const Model& model) {
 
 std::string ValueText(const Value& v, const Schema& schema) {
   switch (v.type.kind) {
-    case TypeKind::kBool: return v.b ? "true" : "false";
-    case TypeKind::kInt: return absl::StrCat(v.i);
-    case TypeKind::kDate: return CivilFromDays(v.i);
-    case TypeKind::kString: return absl::StrCat("\"", v.s, "\"");
-    case TypeKind::kEnum: return schema.enums[v.type.enum_id].members[v.i];
+    case TypeKind::kBool:
+      return v.b ? "true" : "false";
+    case TypeKind::kInt:
+      return absl::StrCat(v.i);
+    case TypeKind::kDate:
+      return CivilFromDays(v.i);
+    case TypeKind::kString:
+      return absl::StrCat("\"", v.s, "\"");
+    case TypeKind::kEnum:
+      return schema.enums[v.type.enum_id].members[v.i];
     case TypeKind::kEnumSet: {
       std::vector<std::string> names;
       const auto& members = schema.enums[v.type.enum_id].members;
@@ -72,8 +86,10 @@ std::string ValueText(const Value& v, const Schema& schema) {
       for (auto& s : v.strs) q.push_back(absl::StrCat("\"", s, "\""));
       return absl::StrCat("{", absl::StrJoin(q, ", "), "}");
     }
-    case TypeKind::kEmptySet: return "{}";
-    case TypeKind::kError: return "<error>";
+    case TypeKind::kEmptySet:
+      return "{}";
+    case TypeKind::kError:
+      return "<error>";
   }
   return "?";
 }

@@ -25,7 +25,8 @@ rule a { when kind == court and other == court then deny "x" }
 rule b { when court == kind then deny "x" }
 rule c { when other in {court, judge} then deny "x" }
 rule d { when Kind.court == kind then deny "x" }
-)"), "");
+)"),
+            "");
 }
 
 TEST(CheckerTest, LetsFoldAndMayReferToOtherLets) {
@@ -36,7 +37,8 @@ let judicial = {Kind.court}
 rule a { when country in all and kind in judicial then allow "x" }
 )");
   ASSERT_NE(p, nullptr);
-  EXPECT_EQ(p->Decide(testing::Json(*p, R"({"country":"FR","kind":"court"})")).effect(), Effect::kAllow);
+  EXPECT_EQ(p->Decide(testing::Json(*p, R"({"country":"FR","kind":"court"})")).effect(),
+            Effect::kAllow);
 }
 
 TEST(CheckerTest, AmbiguousBareSetInALetNeedsQualification) {
@@ -45,25 +47,31 @@ TEST(CheckerTest, AmbiguousBareSetInALetNeedsQualification) {
 }
 
 TEST(CheckerTest, EmptySetTakesItsTypeFromContext) {
-  EXPECT_EQ(CheckText(std::string(kBase) + R"(rule a { when asked contains_any {} then deny "x" })"), "");
+  EXPECT_EQ(
+      CheckText(std::string(kBase) + R"(rule a { when asked contains_any {} then deny "x" })"), "");
 }
 
 TEST(CheckerTest, SuggestionsComeFromWhatFitsHere) {
-  std::string out = CheckText(std::string(kBase) + R"(rule a { when kind == polise then deny "x" })");
+  std::string out =
+      CheckText(std::string(kBase) + R"(rule a { when kind == polise then deny "x" })");
   EXPECT_NE(out.find("did you mean 'police'?"), std::string::npos) << out;
   out = CheckText(std::string(kBase) + R"(rule a { when countr == "x" then deny "x" })");
   EXPECT_NE(out.find("did you mean 'country'?"), std::string::npos) << out;
 }
 
 TEST(CheckerTest, NoSuggestionWhenNothingIsNear) {
-  std::string out = CheckText(std::string(kBase) + R"(rule a { when zzzzzz == "x" then deny "x" })");
+  std::string out =
+      CheckText(std::string(kBase) + R"(rule a { when zzzzzz == "x" then deny "x" })");
   EXPECT_NE(out.find("unknown name 'zzzzzz'"), std::string::npos) << out;
   EXPECT_EQ(out.find("did you mean"), std::string::npos) << out;
 }
 
 TEST(CheckerTest, ErrorsCarryFileLineColumnAndCaret) {
-  std::string out = CheckText(std::string(kBase) + "rule a {\n  when kind == polise\n  then deny \"x\"\n}\n");
-  EXPECT_NE(out.find("p.writ:10:16: error: 'polise' is not a member of enum 'Kind'"), std::string::npos) << out;
+  std::string out =
+      CheckText(std::string(kBase) + "rule a {\n  when kind == polise\n  then deny \"x\"\n}\n");
+  EXPECT_NE(out.find("p.writ:10:16: error: 'polise' is not a member of enum 'Kind'"),
+            std::string::npos)
+      << out;
   EXPECT_NE(out.find("\n                 ^~~~~~\n"), std::string::npos) << out;
 }
 
@@ -74,11 +82,15 @@ TEST(CheckerTest, SixtyFourMembersAreAllowed) {
 }
 
 TEST(CheckerTest, JsonDiagnosticsHaveEveryField) {
-  auto r = Policy::Check("p.writ", testing::InMemory({{"p.writ", std::string(kBase) + "rule a { when kindd == court then deny \"x\" }"}}));
+  auto r = Policy::Check(
+      "p.writ",
+      testing::InMemory(
+          {{"p.writ", std::string(kBase) + "rule a { when kindd == court then deny \"x\" }"}}));
   ASSERT_TRUE(r.ok());
   std::string json = FormatDiagnosticsJson(r->sources, r->diagnostics);
-  for (const char* key : {"\"path\":\"p.writ\"", "\"line\":9", "\"column\":15", "\"severity\":\"error\"",
-                          "\"code\":\"unknown-name\"", "\"suggestion\":\"kind\""})
+  for (const char* key :
+       {"\"path\":\"p.writ\"", "\"line\":9", "\"column\":15", "\"severity\":\"error\"",
+        "\"code\":\"unknown-name\"", "\"suggestion\":\"kind\""})
     EXPECT_NE(json.find(key), std::string::npos) << key << " in " << json;
 }
 

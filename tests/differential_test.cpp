@@ -27,23 +27,37 @@ std::string Generate(const Policy& p, std::mt19937_64& rng, double p_missing, do
     boost::json::value v;
     if (x < p_missing + p_problem) {
       switch (rng() % 3) {
-        case 0: v = 42; break;
-        case 1: v = "no-such-value"; break;
-        default: v = boost::json::array{true}; break;
+        case 0:
+          v = 42;
+          break;
+        case 1:
+          v = "no-such-value";
+          break;
+        default:
+          v = boost::json::array{true};
+          break;
       }
     } else {
       const auto& members = p.enum_members(h);
       switch (h.type) {
-        case AttributeType::kBool: v = bool(rng() & 1); break;
-        case AttributeType::kInt: v = int64_t(rng() % 8); break;
-        case AttributeType::kString: v = kStrings[rng() % std::size(kStrings)]; break;
+        case AttributeType::kBool:
+          v = bool(rng() & 1);
+          break;
+        case AttributeType::kInt:
+          v = int64_t(rng() % 8);
+          break;
+        case AttributeType::kString:
+          v = kStrings[rng() % std::size(kStrings)];
+          break;
         case AttributeType::kDate: {
           char buf[16];
           snprintf(buf, sizeof buf, "2024-%02d-%02d", int(rng() % 12) + 1, int(rng() % 28) + 1);
           v = buf;
           break;
         }
-        case AttributeType::kEnum: v = members[rng() % members.size()]; break;
+        case AttributeType::kEnum:
+          v = members[rng() % members.size()];
+          break;
         case AttributeType::kEnumSet: {
           boost::json::array a;
           for (const auto& m : members)

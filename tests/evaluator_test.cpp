@@ -47,11 +47,13 @@ rule a { when kind == court then allow "a" }
 rule r { when count > 1 then review "r" }
 rule d { when urgent then deny "d" }
 )");
-  EXPECT_EQ(p->Decide(Json(*p, R"({"kind":"court","count":2,"urgent":true})")).effect(), Effect::kDeny);
+  EXPECT_EQ(p->Decide(Json(*p, R"({"kind":"court","count":2,"urgent":true})")).effect(),
+            Effect::kDeny);
   Decision d = p->Decide(Json(*p, R"({"kind":"court","count":2,"urgent":false})"));
   EXPECT_EQ(d.effect(), Effect::kReview);
   EXPECT_EQ(d.deciding_rules(), std::vector<std::string>{"r"});
-  EXPECT_EQ(p->Decide(Json(*p, R"({"kind":"court","count":0,"urgent":false})")).effect(), Effect::kAllow);
+  EXPECT_EQ(p->Decide(Json(*p, R"({"kind":"court","count":0,"urgent":false})")).effect(),
+            Effect::kAllow);
 }
 
 TEST(EvaluatorTest, EveryApplyingRuleWithTheWinningEffectDecides) {
@@ -59,7 +61,8 @@ TEST(EvaluatorTest, EveryApplyingRuleWithTheWinningEffectDecides) {
 rule a { when kind == court then review "a" disclose {ip} obligation one }
 rule b { when count > 1 then review "b" disclose {phone} obligation two obligation one }
 )");
-  Decision d = p->Decide(Json(*p, R"({"kind":"court","count":2,"asked":["ip","phone","content"]})"));
+  Decision d =
+      p->Decide(Json(*p, R"({"kind":"court","count":2,"asked":["ip","phone","content"]})"));
   EXPECT_EQ(d.effect(), Effect::kReview);
   EXPECT_EQ(d.deciding_rules(), (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(d.granted(), (std::vector<std::string>{"ip", "phone"}));
@@ -139,7 +142,8 @@ TEST(EvaluatorTest, UnlessExceptsARule) {
 }
 
 TEST(EvaluatorTest, DiscloseRuleDoesNotApplyWhenNothingItMayDiscloseIsRequested) {
-  auto p = Make(kDenyOverrides, R"(rule r { when kind == court then review "r" disclose {ip, phone} })");
+  auto p =
+      Make(kDenyOverrides, R"(rule r { when kind == court then review "r" disclose {ip, phone} })");
   EXPECT_EQ(p->Decide(Json(*p, R"({"kind":"court","asked":["content"]})")).effect(), Effect::kDeny);
   Decision d = p->Decide(Json(*p, R"({"kind":"court","asked":["content","phone"]})"));
   EXPECT_EQ(d.effect(), Effect::kReview);
@@ -212,7 +216,8 @@ rule not_in   { when kind not in {police, court} then allow "x" }
 )");
   auto rules = [&](const std::string& json) { return p->Decide(Json(*p, json)).deciding_rules(); };
   EXPECT_EQ(rules(R"({"count":3})"), std::vector<std::string>{"int_ge"});
-  EXPECT_EQ(rules(R"({"expires":"2024-01-01","received":"2024-01-01"})"), std::vector<std::string>{"date_cmp"});
+  EXPECT_EQ(rules(R"({"expires":"2024-01-01","received":"2024-01-01"})"),
+            std::vector<std::string>{"date_cmp"});
   EXPECT_TRUE(rules(R"({"expires":"2023-12-31","received":"2024-01-01"})").empty());
   EXPECT_EQ(rules(R"({"country":"DE"})"), std::vector<std::string>{"str_like"});
   EXPECT_EQ(rules(R"({"country":"IT"})"), std::vector<std::string>{"str_in"});
@@ -234,8 +239,8 @@ TEST(EvaluatorTest, IndexedRulesDecideLikeUnindexedOnes) {
   std::string rules;
   for (int i = 0; i < 50; ++i) {
     rules += "rule c" + std::to_string(i) + " { when country == \"C" + std::to_string(i) +
-             "\" and count > " + std::to_string(i % 3) + " then " +
-             (i % 2 ? "allow" : "deny") + " \"x\" }\n";
+             "\" and count > " + std::to_string(i % 3) + " then " + (i % 2 ? "allow" : "deny") +
+             " \"x\" }\n";
   }
   rules += "rule any { when urgent then review \"u\" }\n";
   auto p = Make(kDenyOverrides, rules);

@@ -74,7 +74,8 @@ TEST(ExplainerTest, NothingRequestedThatTheRuleMayDisclose) {
   json.replace(json.find("\"ip_address\""), 12, "\"message_content\"");
   Explanation e = p->Explain(testing::Json(*p, json));
   EXPECT_EQ(e.decision.effect(), Effect::kDeny);
-  EXPECT_NE(e.rules[0].reason.find("nothing requested that this rule may disclose"), std::string::npos);
+  EXPECT_NE(e.rules[0].reason.find("nothing requested that this rule may disclose"),
+            std::string::npos);
 }
 
 TEST(ExplainerTest, JsonRenderingIsValidAndComplete) {

@@ -66,7 +66,7 @@ TEST(FormatTest, OddLayoutsFormatIdempotentlyAndKeepComments) {
 TEST(FormatTest, FormattedPolicyDecidesTheSharedWorkloadIdentically) {
   fs::path gen = fs::path(WRIT_SHARED_BENCH) / "gen_requests.py";
   if (!fs::exists(gen)) GTEST_SKIP() << "shared/bench not present";
-  std::string cmd = "python3 " + gen.string() + " --count 3000 2>/dev/null";
+  std::string cmd = "python3 " + gen.string() + " --count 100000 2>/dev/null";
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) GTEST_SKIP() << "python3 not available";
   std::string jsonl;
@@ -104,14 +104,16 @@ TEST(FormatTest, FormattedPolicyDecidesTheSharedWorkloadIdentically) {
       ASSERT_EQ(da.granted_mask(), db.granted_mask());
       ++lines;
     }
-    EXPECT_EQ(lines, 3000u);
+    EXPECT_EQ(lines, 100000u);
   }
   fs::remove_all(tmp);
 }
 
 TEST(FormatTest, MeaningHashIgnoresCommentsAndLayoutButNotRules) {
   auto a = testing::LoadOrDie("policy p {}\nattr x : bool\nrule r { when x then allow \"m\" }");
-  auto b = testing::LoadOrDie("// a comment\npolicy   p { }\nattr x:bool\n\n\nrule r {\n  when x\n  then allow \"m\" // why\n}");
+  auto b = testing::LoadOrDie(
+      "// a comment\npolicy   p { }\nattr x:bool\n\n\nrule r {\n  when x\n  then allow \"m\" // "
+      "why\n}");
   auto c = testing::LoadOrDie("policy p {}\nattr x : bool\nrule r { when not x then allow \"m\" }");
   EXPECT_EQ(MeaningSha256(*a), MeaningSha256(*b));
   EXPECT_NE(MeaningSha256(*a), MeaningSha256(*c));
@@ -120,7 +122,8 @@ TEST(FormatTest, MeaningHashIgnoresCommentsAndLayoutButNotRules) {
 TEST(FormatTest, SyntaxErrorIsReportedNotFormatted) {
   auto out = Format("bad.writ", "rule r { when }");
   EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(out.status().message().find("bad.writ:1:15: error"), std::string::npos) << out.status().message();
+  EXPECT_NE(out.status().message().find("bad.writ:1:15: error"), std::string::npos)
+      << out.status().message();
 }
 
 }  // namespace

@@ -12,7 +12,8 @@ TEST(LanguageExamplesTest, Telegram2024TestBlocksPass) {
   auto results = (*p)->RunTests(/*root_only=*/true);
   ASSERT_FALSE(results.empty());
   for (const auto& r : results) {
-    EXPECT_TRUE(r.passed) << r.name << "\n" << (r.failures.empty() ? "" : r.failures[0]) << "\n"
+    EXPECT_TRUE(r.passed) << r.name << "\n"
+                          << (r.failures.empty() ? "" : r.failures[0]) << "\n"
                           << r.explanation;
   }
 }

@@ -1,10 +1,11 @@
 // The parser: the whole language parses, spans are exact, imports resolve
 // relative to the importing file, each file loads once, cycles are reported
 // whole, and hostile input is an error, not a crash.
+#include "writ/detail/parser.hpp"
+
 #include <gtest/gtest.h>
 
 #include "testing/helpers.hpp"
-#include "writ/detail/parser.hpp"
 #include "writ/detail/printer.hpp"
 
 namespace writ {
@@ -63,7 +64,8 @@ TEST(ParserTest, LiteralsAndEscapes) {
 let b = -42
 let c = 2024-02-29
 let d = {}
-let e = true)", d, s);
+let e = true)",
+                         d, s);
   ASSERT_TRUE(d.empty()) << FormatDiagnostics(s, d);
   EXPECT_EQ(f.lets[0].value.text, "q\"b\\n\n\tA\xE2\x82\xAC");
   EXPECT_EQ(f.lets[1].value.int_value, -42);
@@ -75,7 +77,8 @@ let e = true)", d, s);
 TEST(ParserTest, RecoversAtTheNextDeclaration) {
   SourceSet s;
   std::vector<Diagnostic> d;
-  detail::File f = Parse("rule a { when then deny \"x\" }\nrule b { then allow \"y\" }\nlet = 3\nlet ok = 1\n", d, s);
+  detail::File f = Parse(
+      "rule a { when then deny \"x\" }\nrule b { then allow \"y\" }\nlet = 3\nlet ok = 1\n", d, s);
   ASSERT_EQ(d.size(), 2u) << FormatDiagnostics(s, d);
   EXPECT_EQ(s.Locate(d[0].span).line, 1u);
   EXPECT_EQ(s.Locate(d[1].span).line, 3u);
@@ -112,11 +115,13 @@ TEST(ParserTest, SelfImportIsACycle) {
 
 TEST(ParserTest, MissingImportIsAnErrorAtTheImport) {
   std::string out = CheckText("import \"nope.writ\"\npolicy p {}");
-  EXPECT_NE(out.find("p.writ:1:8: error: cannot read imported file 'nope.writ'"), std::string::npos) << out;
+  EXPECT_NE(out.find("p.writ:1:8: error: cannot read imported file 'nope.writ'"), std::string::npos)
+      << out;
 }
 
 TEST(ParserTest, DeepNestingIsAnErrorNotACrash) {
-  std::string deep = "policy p {}\nlet x = " + std::string(10000, '(') + "1" + std::string(10000, ')');
+  std::string deep =
+      "policy p {}\nlet x = " + std::string(10000, '(') + "1" + std::string(10000, ')');
   std::string out = CheckText(deep);
   EXPECT_NE(out.find("nesting deeper than"), std::string::npos) << out.substr(0, 300);
 }
@@ -134,7 +139,10 @@ TEST(ParserTest, LongAndChainsDoNotRecurse) {
 
 TEST(ParserTest, EmptyAndBinaryFiles) {
   EXPECT_NE(CheckText("").find("the file is empty"), std::string::npos);
-  std::string binary("\x7f" "ELF\x02\x01\x01\0\0\0", 10);
+  std::string binary(
+      "\x7f"
+      "ELF\x02\x01\x01\0\0\0",
+      10);
   EXPECT_NE(CheckText(binary).find("binary file"), std::string::npos);
 }
 

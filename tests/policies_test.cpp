@@ -14,7 +14,8 @@ TEST(PoliciesTest, EveryRuleOfEveryPolicyDecidesATestAndAllPass) {
   namespace fs = std::filesystem;
   size_t tests = 0, policies = 0;
   for (const auto& e : fs::directory_iterator(WRIT_POLICY_DIR)) {
-    if (e.path().extension() != ".writ" || e.path().filename() == "disclosure-schema.writ") continue;
+    if (e.path().extension() != ".writ" || e.path().filename() == "disclosure-schema.writ")
+      continue;
     ++policies;
     CheckResult check;
     auto p = Policy::Load(e.path().string(), {}, check);
@@ -24,7 +25,8 @@ TEST(PoliciesTest, EveryRuleOfEveryPolicyDecidesATestAndAllPass) {
     for (const auto& r : (*p)->RunTests(/*root_only=*/true)) {
       ++tests;
       EXPECT_TRUE(r.passed) << e.path() << ": " << r.name << "\n"
-                            << (r.failures.empty() ? "" : r.failures[0]) << "\n" << r.explanation;
+                            << (r.failures.empty() ? "" : r.failures[0]) << "\n"
+                            << r.explanation;
       decided.insert(r.deciding_rules.begin(), r.deciding_rules.end());
     }
     for (size_t i = 0; i < (*p)->rule_count(); ++i) {

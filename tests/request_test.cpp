@@ -36,7 +36,8 @@ TEST(RequestTest, WrongTypeUnknownEnumAndBadDateAreProblemsDecidedFailSafe) {
 
 TEST(RequestTest, MalformedJsonIsAnErrorForThatRequestAlone) {
   auto p = Telegram();
-  EXPECT_EQ(p->ParseRequest(R"({"received": )").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(p->ParseRequest(R"({"received": )").status().code(),
+            absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(p->ParseRequest(R"([1, 2])").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(p->ParseRequest("").status().code(), absl::StatusCode::kInvalidArgument);
   // The same Request object is usable afterwards.

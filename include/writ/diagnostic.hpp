@@ -4,7 +4,8 @@
 // is, and a suggestion when one is near. Diagnostics are data; only
 // `FormatDiagnostics` renders them, in the style of clang:
 //
-//   telegram-2024.writ:31:9: error: unknown attribute 'instrument.typ'; did you mean 'instrument.type'?
+//   telegram-2024.writ:31:9: error: unknown attribute 'instrument.typ'; did you mean
+//   'instrument.type'?
 //     when  instrument.typ in judicial_orders
 //           ^~~~~~~~~~~~~~
 #ifndef WRIT_DIAGNOSTIC_HPP_
@@ -21,7 +22,7 @@ enum class Severity { kError, kWarning, kNote };
 
 struct Diagnostic {
   Severity severity = Severity::kError;
-  std::string code;        // stable identifier, e.g. "unknown-attribute"
+  std::string code;  // stable identifier, e.g. "unknown-attribute"
   SourceSpan span;
   std::string message;     // lower case, one line, no final period
   std::string suggestion;  // a name to use instead, or empty
@@ -29,8 +30,7 @@ struct Diagnostic {
 
 // Renders diagnostics as text with the source line and a caret under the span.
 // `color` adds ANSI colours (for terminals).
-std::string FormatDiagnostics(const SourceSet& sources,
-                              const std::vector<Diagnostic>& diagnostics,
+std::string FormatDiagnostics(const SourceSet& sources, const std::vector<Diagnostic>& diagnostics,
                               bool color = false);
 
 // Renders each diagnostic as one JSON object per line: path, line, column,

@@ -61,8 +61,8 @@ struct TestResult {
   std::string name;         // the test's description
   SourceLocation location;  // where the test is written
   bool passed = false;
-  std::vector<std::string> failures;  // what differed, one line each
-  std::string explanation;            // the full explanation, for a failed test
+  std::vector<std::string> failures;        // what differed, one line each
+  std::string explanation;                  // the full explanation, for a failed test
   std::vector<std::string> deciding_rules;  // what decided the test's request
 };
 

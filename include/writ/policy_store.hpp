@@ -53,7 +53,7 @@ class PolicyStore {
 
   std::string root_path_;
   LoadOptions options_;
-  std::mutex reload_mu_;                // serializes reloads
+  std::mutex reload_mu_;                  // serializes reloads
   mutable std::shared_mutex current_mu_;  // guards current_ (held only to copy or swap it)
   std::shared_ptr<const Policy> current_;
   std::atomic<uint64_t> generation_{0};

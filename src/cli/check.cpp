@@ -12,8 +12,9 @@ Command AddCheck(CLI::App& root) {
   auto files = std::make_shared<std::vector<std::string>>();
   auto format = std::make_shared<std::string>("text");
   app->add_option("files", *files, "Policy files (*.writ)")->required();
-  app->add_option("--format", *format, "Diagnostics as text (on standard error) or json (one "
-                                       "object per line on standard output)")
+  app->add_option("--format", *format,
+                  "Diagnostics as text (on standard error) or json (one "
+                  "object per line on standard output)")
       ->check(CLI::IsMember({"text", "json"}));
   return {app, [files, format] {
             int status = kOk;

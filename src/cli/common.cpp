@@ -47,7 +47,9 @@ std::optional<std::string> DefaultPolicyPath() {
   if (const char* env = std::getenv("WRIT_POLICY"); env && *env) candidates.emplace_back(env);
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) candidates.push_back(exe.parent_path().parent_path() / "share/writ/policies/telegram-2024.writ");
+  if (!ec)
+    candidates.push_back(exe.parent_path().parent_path() /
+                         "share/writ/policies/telegram-2024.writ");
   candidates.push_back(fs::path(WRIT_INSTALLED_POLICY_DIR) / "telegram-2024.writ");
   candidates.push_back(fs::path(WRIT_SOURCE_POLICY_DIR) / "telegram-2024.writ");
   for (const auto& c : candidates)
@@ -64,10 +66,12 @@ absl::StatusOr<std::vector<std::string>> FindPolicyFiles(const std::vector<std::
       out.push_back(p);
       continue;
     }
-    if (!fs::is_directory(p, ec)) return absl::NotFoundError(absl::StrCat(p, ": no such file or directory"));
-    for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec)) {
-      if (it->is_regular_file() && it->path().extension() == ".writ") out.push_back(it->path().string());
+    if (!fs::is_directory(p, ec))
+      return absl::NotFoundError(absl::StrCat(p, ": no such file or directory"));
+    for (auto it = fs::recursive_directory_iterator(p, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file() && it->path().extension() == ".writ")
+        out.push_back(it->path().string());
     }
     if (ec) return absl::PermissionDeniedError(absl::StrCat(p, ": ", ec.message()));
   }

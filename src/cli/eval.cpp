@@ -96,7 +96,8 @@ int Run(const EvalOptions& o) {
     auto loaded = Policy::Load(p);
     if (!loaded.ok()) {
       std::cerr << (loaded.status().code() == absl::StatusCode::kInvalidArgument ? "" : "writ: ")
-                << loaded.status().message() << (loaded.status().code() == absl::StatusCode::kInvalidArgument ? "" : "\n");
+                << loaded.status().message()
+                << (loaded.status().code() == absl::StatusCode::kInvalidArgument ? "" : "\n");
       return loaded.status().code() == absl::StatusCode::kInvalidArgument ? kFailed : kUnreadable;
     }
     policies.push_back(*loaded);
@@ -107,6 +108,8 @@ int Run(const EvalOptions& o) {
   const bool progress = StderrIsTerminal();
   int status = kOk;
 
+  auto id_attr = policies[0]->Attribute("id");
+  if (id_attr.ok() && id_attr->type != AttributeType::kString) id_attr = absl::NotFoundError("id");
   std::vector<Request> requests;
   for (const auto& p : policies) requests.push_back(p->NewRequest());
   std::vector<Decision> decisions(policies.size());
@@ -153,10 +156,13 @@ int Run(const EvalOptions& o) {
         status = kFailed;
         continue;
       }
-      std::string id = RequestId(t);
+      // The request's id: from the schema's `id` attribute when it has one
+      // (already parsed), else from the JSON text.
+      std::string id = id_attr.ok() ? std::string(requests[0].string_value(*id_attr)) : RequestId(t);
       if (json) {
         if (policies.size() == 1) {
-          std::string body = o.explain ? policies[0]->Explain(requests[0]).ToJson() : decisions[0].ToJson();
+          std::string body =
+              o.explain ? policies[0]->Explain(requests[0]).ToJson() : decisions[0].ToJson();
           // Prefix the request's identity.
           absl::StrAppend(&out, "{\"request\":", boost::json::serialize(boost::json::value(id)),
                           ",\"input\":", boost::json::serialize(boost::json::value(items[i].where)),
@@ -175,7 +181,8 @@ int Run(const EvalOptions& o) {
         std::string label = id.empty() ? items[i].where : id;
         if (policies.size() == 1) {
           if (o.explain) {
-            absl::StrAppend(&out, label, ": ", policies[0]->Explain(requests[0]).ToText(color), "\n");
+            absl::StrAppend(&out, label, ": ", policies[0]->Explain(requests[0]).ToText(color),
+                            "\n");
           } else {
             absl::StrAppend(&out, label, ": ", decisions[0].ToText(), "\n");
           }
@@ -220,8 +227,10 @@ Command AddEval(CLI::App& root) {
                   "(default: the bundled Telegram 2024 policy)")
       ->allow_extra_args(false);
   app->add_option("requests", o->inputs, "Request files, or - for standard input");
-  app->add_flag("--explain,-e", o->explain, "Add the full explanation: why each rule did or did not apply");
-  app->add_flag("--strict", o->strict, "Treat input problems (wrong types, unknown values) as errors");
+  app->add_flag("--explain,-e", o->explain,
+                "Add the full explanation: why each rule did or did not apply");
+  app->add_flag("--strict", o->strict,
+                "Treat input problems (wrong types, unknown values) as errors");
   app->add_option("--format,-f", o->format,
                   "text (default on a terminal) or json (one object per line, default otherwise)")
       ->check(CLI::IsMember({"text", "json"}));

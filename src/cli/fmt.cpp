@@ -8,7 +8,8 @@
 namespace writ::cli {
 
 Command AddFmt(CLI::App& root) {
-  auto* app = root.add_subcommand("fmt", "Rewrite policy files in the canonical layout, keeping comments");
+  auto* app =
+      root.add_subcommand("fmt", "Rewrite policy files in the canonical layout, keeping comments");
   app->footer(kExitCodesHelp);
   auto files = std::make_shared<std::vector<std::string>>();
   auto check = std::make_shared<bool>(false);

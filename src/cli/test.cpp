@@ -65,7 +65,8 @@ int Run(const TestOptions& o) {
       std::string where = absl::StrCat(r.location.path, ":", r.location.line);
       if (r.passed) {
         ++passed;
-        if (o.verbose) std::cout << green << "PASS" << reset << " " << where << ": " << r.name << "\n";
+        if (o.verbose)
+          std::cout << green << "PASS" << reset << " " << where << ": " << r.name << "\n";
         continue;
       }
       ++failed;

@@ -23,14 +23,26 @@ struct Tagged {
   const char* e = nullptr;
 };
 
-struct Name : Tagged { std::string text; };
-struct Str : Tagged { std::string value; };
-struct Int : Tagged { int64_t value = 0; };
-struct Date : Tagged { int y = 0, m = 0, d = 0; };
-struct Bool : Tagged { bool value = false; };
+struct Name : Tagged {
+  std::string text;
+};
+struct Str : Tagged {
+  std::string value;
+};
+struct Int : Tagged {
+  int64_t value = 0;
+};
+struct Date : Tagged {
+  int y = 0, m = 0, d = 0;
+};
+struct Bool : Tagged {
+  bool value = false;
+};
 
 using Atom = x3::variant<Date, Int, Str, Bool, Name>;
-struct SetLit : Tagged { std::vector<Atom> elements; };
+struct SetLit : Tagged {
+  std::vector<Atom> elements;
+};
 
 struct OrExpr;
 using Operand = x3::variant<Date, Int, Str, Bool, Name, SetLit, x3::forward_ast<OrExpr>>;
@@ -39,7 +51,9 @@ struct BinTail : Tagged {
   Op op = Op::kEq;
   Operand rhs;
 };
-struct IsTail : Tagged { bool present = true; };
+struct IsTail : Tagged {
+  bool present = true;
+};
 using Tail = x3::variant<BinTail, IsTail>;
 
 struct Comparison : Tagged {
@@ -63,7 +77,9 @@ struct EffectV : Tagged {
   std::string effect;
   Str message;
 };
-struct NameList : Tagged { std::vector<Name> names; };
+struct NameList : Tagged {
+  std::vector<Name> names;
+};
 struct ObligationV : Tagged {
   Name name;
   boost::optional<Str> argument;
@@ -72,7 +88,9 @@ struct Assign : Tagged {
   Name path;
   Operand value;
 };
-struct GivenBlock : Tagged { std::vector<Assign> assigns; };
+struct GivenBlock : Tagged {
+  std::vector<Assign> assigns;
+};
 struct ExpectV : Tagged {
   std::string what;  // allow, review, deny, granted, withheld, missing, obligation
   std::vector<Name> names;
@@ -85,7 +103,9 @@ struct Field : Tagged {
   FieldValue value;
 };
 
-struct ImportD : Tagged { Str path; };
+struct ImportD : Tagged {
+  Str path;
+};
 struct PolicyD : Tagged {
   Name name;
   std::vector<Field> fields;

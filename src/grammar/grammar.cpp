@@ -60,13 +60,54 @@ auto kw(const char* w) { return lexeme[lit(w) >> word_end]; }
 // A keyword as a whole word that yields its text.
 auto kws(const char* w) { return lexeme[x3::string(w) >> word_end]; }
 
-const x3::symbols<> keywords = {
-    "policy", "import", "enum", "attr", "let", "rule", "test", "title", "version", "source",
-    "cite", "combine", "items", "default", "when", "unless", "then", "allow", "review", "deny",
-    "disclose", "obligation", "given", "expect", "by", "granted", "withheld", "missing", "and",
-    "or", "not", "in", "contains", "contains_any", "contains_all", "contains_none", "like", "is",
-    "present", "true", "false", "set", "bool", "int", "string", "date", "deny_overrides",
-    "first_match"};
+const x3::symbols<> keywords = {"policy",
+                                "import",
+                                "enum",
+                                "attr",
+                                "let",
+                                "rule",
+                                "test",
+                                "title",
+                                "version",
+                                "source",
+                                "cite",
+                                "combine",
+                                "items",
+                                "default",
+                                "when",
+                                "unless",
+                                "then",
+                                "allow",
+                                "review",
+                                "deny",
+                                "disclose",
+                                "obligation",
+                                "given",
+                                "expect",
+                                "by",
+                                "granted",
+                                "withheld",
+                                "missing",
+                                "and",
+                                "or",
+                                "not",
+                                "in",
+                                "contains",
+                                "contains_any",
+                                "contains_all",
+                                "contains_none",
+                                "like",
+                                "is",
+                                "present",
+                                "true",
+                                "false",
+                                "set",
+                                "bool",
+                                "int",
+                                "string",
+                                "date",
+                                "deny_overrides",
+                                "first_match"};
 
 const auto word = lexeme[(x3::alpha | x3::char_('_')) >> *(x3::alnum | x3::char_('_'))];
 const auto keyword = lexeme[keywords >> word_end];
@@ -90,11 +131,10 @@ auto set_text = [](auto& ctx) { x3::_val(ctx).text = std::move(x3::_attr(ctx)); 
 auto set_value = [](auto& ctx) { x3::_val(ctx).value = std::move(x3::_attr(ctx)); };
 
 // A dotted path; later segments may be keywords (`request.source`).
-const auto name_inner_def = (x3::raw[lexeme[!keyword >> word >> *('.' >> word)]])[(
-    [](auto& ctx) {
-      auto& r = x3::_attr(ctx);
-      x3::_val(ctx).text.assign(r.begin(), r.end());
-    })];
+const auto name_inner_def = (x3::raw[lexeme[!keyword >> word >> *('.' >> word)]])[([](auto& ctx) {
+  auto& r = x3::_attr(ctx);
+  x3::_val(ctx).text.assign(r.begin(), r.end());
+})];
 const auto name_def = name_inner;
 const auto ident_inner_def = (x3::raw[lexeme[!keyword >> word]])[([](auto& ctx) {
   auto& r = x3::_attr(ctx);
@@ -149,7 +189,7 @@ const auto date_lit_def = lexeme[year4 >> '-' >> digit2 >> '-' >> digit2 >> !x3:
 const auto int_lit_inner_def = lexeme[x3::int64 >> !(x3::alnum | '_' | '.')][set_value];
 const auto int_lit_def = int_lit_inner;
 const auto bool_lit_inner_def = kw("true")[([](auto& ctx) { x3::_val(ctx).value = true; })] |
-                          kw("false")[([](auto& ctx) { x3::_val(ctx).value = false; })];
+                                kw("false")[([](auto& ctx) { x3::_val(ctx).value = false; })];
 const auto bool_lit_def = bool_lit_inner;
 
 // ---- Expressions ---------------------------------------------------------
@@ -173,23 +213,23 @@ x3::rule<class paren_close_class> const paren_close = "')'";
 const auto set_close_def = lit('}');
 const auto paren_close_def = lit(')');
 const auto atom_def = date_lit | int_lit | str | bool_lit | name;
-const auto set_lit_inner_def =
-    ('{' >> -(atom % ',') > set_close)[([](auto& ctx) {
-      if (x3::_attr(ctx)) x3::_val(ctx).elements = std::move(*x3::_attr(ctx));
-    })];
+const auto set_lit_inner_def = ('{' >> -(atom % ',') > set_close)[([](auto& ctx) {
+  if (x3::_attr(ctx)) x3::_val(ctx).elements = std::move(*x3::_attr(ctx));
+})];
 const auto set_lit_def = set_lit_inner;
 const auto paren_def = '(' > or_expr > paren_close;
 const auto operand_def = date_lit | int_lit | str | bool_lit | name | set_lit | paren;
 
-const auto comp_op_def =
-    lit("==") >> x3::attr(Op::kEq) | lit("!=") >> x3::attr(Op::kNe) |
-    lit("<=") >> x3::attr(Op::kLe) | lit(">=") >> x3::attr(Op::kGe) |
-    lit('<') >> x3::attr(Op::kLt) | lit('>') >> x3::attr(Op::kGt) |
-    kw("in") >> x3::attr(Op::kIn) | kw("not") >> kw("in") >> x3::attr(Op::kNotIn) |
-    kw("contains_any") >> x3::attr(Op::kContainsAny) |
-    kw("contains_all") >> x3::attr(Op::kContainsAll) |
-    kw("contains_none") >> x3::attr(Op::kContainsNone) |
-    kw("contains") >> x3::attr(Op::kContains) | kw("like") >> x3::attr(Op::kLike);
+const auto comp_op_def = lit("==") >> x3::attr(Op::kEq) | lit("!=") >> x3::attr(Op::kNe) |
+                         lit("<=") >> x3::attr(Op::kLe) | lit(">=") >> x3::attr(Op::kGe) |
+                         lit('<') >> x3::attr(Op::kLt) | lit('>') >> x3::attr(Op::kGt) |
+                         kw("in") >> x3::attr(Op::kIn) |
+                         kw("not") >> kw("in") >> x3::attr(Op::kNotIn) |
+                         kw("contains_any") >> x3::attr(Op::kContainsAny) |
+                         kw("contains_all") >> x3::attr(Op::kContainsAll) |
+                         kw("contains_none") >> x3::attr(Op::kContainsNone) |
+                         kw("contains") >> x3::attr(Op::kContains) |
+                         kw("like") >> x3::attr(Op::kLike);
 const auto bin_tail_def = comp_op > operand;
 x3::rule<class presence_word_class, cst::IsTail> const presence_word = "'present' or 'missing'";
 const auto presence_word_def = kw("present")[([](auto& ctx) { x3::_val(ctx).present = true; })] |
@@ -201,16 +241,18 @@ const auto unary_def = *(kw("not") >> !kw("in") >> x3::attr(1)) >> comparison;
 const auto and_expr_def = unary >> *(kw("and") > unary);
 const auto or_expr_def = and_expr >> *(kw("or") > and_expr);
 
-BOOST_SPIRIT_DEFINE(code_point, escape_body, plain_char, piece, presence_word, name_inner, ident_inner, any_word_inner, str_inner, int_lit_inner, bool_lit_inner, set_lit_inner, is_tail_inner,
-                    name, ident, any_word, string_body, str, int_lit, date_lit, bool_lit, escape,
-                    string_end, atom, set_lit, operand, paren, comp_op, bin_tail, is_tail,
-                    comparison, unary, and_expr, or_expr, set_close, paren_close)
+BOOST_SPIRIT_DEFINE(code_point, escape_body, plain_char, piece, presence_word, name_inner,
+                    ident_inner, any_word_inner, str_inner, int_lit_inner, bool_lit_inner,
+                    set_lit_inner, is_tail_inner, name, ident, any_word, string_body, str, int_lit,
+                    date_lit, bool_lit, escape, string_end, atom, set_lit, operand, paren, comp_op,
+                    bin_tail, is_tail, comparison, unary, and_expr, or_expr, set_close, paren_close)
 
 // ---- Declarations ----------------------------------------------------------
 
 x3::rule<class effect_word_class, std::string> const effect_word =
     "effect ('allow', 'review' or 'deny')";
-x3::rule<class effect_v_class, cst::EffectV> const effect_v = "effect ('allow', 'review' or 'deny')";
+x3::rule<class effect_v_class, cst::EffectV> const effect_v =
+    "effect ('allow', 'review' or 'deny')";
 x3::rule<class name_set_class, std::vector<cst::Name>> const name_set = "'{'";
 x3::rule<class name_list_class, cst::NameList> const name_list = "'{'";
 x3::rule<class name_list_inner_class, cst::NameList> const name_list_inner = "'{'";
@@ -230,7 +272,8 @@ x3::rule<class rule_close_class> const rule_close =
 x3::rule<class test_close_class> const test_close = "'given', 'expect' or '}'";
 x3::rule<class given_close_class> const given_close = "assignment 'attr.path = value' or '}'";
 x3::rule<class enum_close_class> const enum_close = "',' or '}'";
-x3::rule<class type_class, cst::TypeE> const type = "type (bool, int, string, date, an enum or set<...>)";
+x3::rule<class type_class, cst::TypeE> const type =
+    "type (bool, int, string, date, an enum or set<...>)";
 x3::rule<class import_class, cst::ImportD> const import_decl = "import";
 x3::rule<class import_decl_inner_class, cst::ImportD> const import_decl_inner = "import";
 x3::rule<class policy_class, cst::PolicyD> const policy_decl = "policy";
@@ -245,15 +288,14 @@ x3::rule<class declaration_class, cst::Decl> const declaration =
 const auto effect_word_def = kws("allow") | kws("review") | kws("deny");
 const auto effect_v_def = effect_word > str;
 const auto name_set_def = lit('{') > -(name % ',') > set_close;
-const auto name_list_inner_def = name_set[([](auto& ctx) {
-  x3::_val(ctx).names = std::move(x3::_attr(ctx));
-})];
+const auto name_list_inner_def =
+    name_set[([](auto& ctx) { x3::_val(ctx).names = std::move(x3::_attr(ctx)); })];
 const auto name_list_def = name_list_inner;
 const auto obligation_v_def = ident > -('(' > str > paren_close);
 const auto assign_def = name > '=' > operand;
-const auto given_block_inner_def = (lit('{') > *assign > given_close)[([](auto& ctx) {
-  x3::_val(ctx).assigns = std::move(x3::_attr(ctx));
-})];
+const auto given_block_inner_def =
+    (lit('{') > *assign >
+     given_close)[([](auto& ctx) { x3::_val(ctx).assigns = std::move(x3::_attr(ctx)); })];
 const auto given_close_def = lit('}');
 const auto given_block_def = given_block_inner;
 const auto expect_v_def =
@@ -261,9 +303,9 @@ const auto expect_v_def =
     ((kws("granted") | kws("withheld") | kws("missing")) > name_set) |
     (kws("obligation") > x3::repeat(1)[ident]);
 
-const auto policy_field_def =
-    ((kws("title") | kws("version") | kws("source")) > str) | (kws("combine") > any_word) |
-    (kws("items") > name) | (kws("default") > effect_v);
+const auto policy_field_def = ((kws("title") | kws("version") | kws("source")) > str) |
+                              (kws("combine") > any_word) | (kws("items") > name) |
+                              (kws("default") > effect_v);
 const auto rule_field_def = ((kws("title") | kws("cite")) > str) |
                             ((kws("when") | kws("unless")) > or_expr) | (kws("then") > effect_v) |
                             (kws("disclose") > name_list) | (kws("obligation") > obligation_v);
@@ -278,9 +320,8 @@ const auto test_close_def = lit('}');
 const auto enum_close_def = lit('}');
 
 const auto type_def = (kws("set") > '<' > any_word > '>') | (x3::attr(std::string()) >> any_word);
-const auto import_decl_inner_def = (kw("import") > str)[([](auto& ctx) {
-  x3::_val(ctx).path = std::move(x3::_attr(ctx));
-})];
+const auto import_decl_inner_def =
+    (kw("import") > str)[([](auto& ctx) { x3::_val(ctx).path = std::move(x3::_attr(ctx)); })];
 const auto import_decl_def = import_decl_inner;
 const auto policy_decl_def = kw("policy") > ident > '{' > *policy_field > policy_close;
 const auto enum_decl_def = kw("enum") > ident > '{' > -(ident % ',') > enum_close;
@@ -291,10 +332,11 @@ const auto test_decl_def = kw("test") > str > '{' > *test_field > test_close;
 const auto declaration_def =
     import_decl | policy_decl | enum_decl | attr_decl | let_decl | rule_decl | test_decl;
 
-BOOST_SPIRIT_DEFINE(name_list_inner, given_block_inner, import_decl_inner, given_value, effect_word, effect_v, name_set, name_list, obligation_v, assign, given_block,
-                    given_close, expect_v, policy_field, rule_field, test_field, policy_close,
-                    rule_close, test_close, enum_close, type, import_decl, policy_decl, enum_decl,
-                    attr_decl, let_decl, rule_decl, test_decl, declaration)
+BOOST_SPIRIT_DEFINE(name_list_inner, given_block_inner, import_decl_inner, given_value, effect_word,
+                    effect_v, name_set, name_list, obligation_v, assign, given_block, given_close,
+                    expect_v, policy_field, rule_field, test_field, policy_close, rule_close,
+                    test_close, enum_close, type, import_decl, policy_decl, enum_decl, attr_decl,
+                    let_decl, rule_decl, test_decl, declaration)
 
 // Rule ids that annotate spans. X3 finds on_success through the id class, so
 // these must live in the same (anonymous) namespace as the rules.
@@ -332,7 +374,9 @@ struct test_class : annotate_span {};
 
 }  // namespace
 
-void SkipSpace(const char*& it, const char* end) { x3::skip_over(it, end, x3::make_context<x3::skipper_tag>(skipper)); }
+void SkipSpace(const char*& it, const char* end) {
+  x3::skip_over(it, end, x3::make_context<x3::skipper_tag>(skipper));
+}
 
 namespace {
 template <typename Rule, typename Attr>
@@ -359,7 +403,8 @@ bool Run(const Rule& rule, const char*& it, const char* end, Attr& out, SyntaxEr
     error.where = x.where();
     error.expected = x.which();
     // Unnamed parsers report a mangled C++ type name; never show that.
-    if (error.expected.rfind("N5boost", 0) == 0 || error.expected.find("spirit") != std::string::npos)
+    if (error.expected.rfind("N5boost", 0) == 0 ||
+        error.expected.find("spirit") != std::string::npos)
       error.expected = "valid syntax";
     return false;
   }

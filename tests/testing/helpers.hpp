@@ -44,7 +44,8 @@ inline std::shared_ptr<const Policy> LoadOrDie(const std::string& text,
 }
 
 // The rendered diagnostics of checking `text` as "p.writ".
-inline std::string CheckText(const std::string& text, std::map<std::string, std::string> more = {}) {
+inline std::string CheckText(const std::string& text,
+                             std::map<std::string, std::string> more = {}) {
   more["p.writ"] = text;
   auto r = Policy::Check("p.writ", InMemory(std::move(more)));
   if (!r.ok()) return std::string(r.status().message());
@@ -57,7 +58,9 @@ inline Request Json(const Policy& p, const std::string& json) {
   return r.ok() ? *r : p.NewRequest();
 }
 
-inline std::string Schema() { return ReadFileOrDie(std::string(WRIT_POLICY_DIR) + "/disclosure-schema.writ"); }
+inline std::string Schema() {
+  return ReadFileOrDie(std::string(WRIT_POLICY_DIR) + "/disclosure-schema.writ");
+}
 
 }  // namespace writ::testing
 

@@ -47,20 +47,29 @@ enum class ExprKind : uint8_t {
   kInt,
   kString,
   kDate,
-  kSet,       // children: elements
-  kName,      // text: identifier or dotted path; resolved by the checker
-  kCompare,   // op, children[0] op children[1]
-  kIsPresent, // children[0] is an attribute
+  kSet,        // children: elements
+  kName,       // text: identifier or dotted path; resolved by the checker
+  kCompare,    // op, children[0] op children[1]
+  kIsPresent,  // children[0] is an attribute
   kIsMissing,
-  kNot,       // children[0]
-  kAnd,       // children[0] and children[1]
+  kNot,  // children[0]
+  kAnd,  // children[0] and children[1]
   kOr,
 };
 
 enum class Op : uint8_t {
-  kEq, kNe, kLt, kLe, kGt, kGe,
-  kIn, kNotIn,
-  kContains, kContainsAny, kContainsAll, kContainsNone,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kIn,
+  kNotIn,
+  kContains,
+  kContainsAny,
+  kContainsAll,
+  kContainsNone,
   kLike,
 };
 
@@ -74,17 +83,17 @@ struct Expr {
   Op op = Op::kEq;
   SourceSpan span;
   bool bool_value = false;
-  int64_t int_value = 0;   // int literal, date as days since 1970-01-01
-  std::string text;        // string literal value, or the name as written
+  int64_t int_value = 0;  // int literal, date as days since 1970-01-01
+  std::string text;       // string literal value, or the name as written
   std::vector<Expr> children;
 
   // Checker annotations.
   Type type;
   NameRef ref = NameRef::kUnresolved;
-  int32_t attr = -1;       // attribute index, for kAttribute
-  int32_t enum_id = -1;    // for kEnumMember
-  int32_t member = -1;     // for kEnumMember
-  int32_t let = -1;        // for kLet
+  int32_t attr = -1;     // attribute index, for kAttribute
+  int32_t enum_id = -1;  // for kEnumMember
+  int32_t member = -1;   // for kEnumMember
+  int32_t let = -1;      // for kLet
 };
 
 // ---- Declarations --------------------------------------------------------
@@ -111,8 +120,8 @@ struct EnumDecl {
 };
 
 struct TypeExpr {
-  std::string name;    // bool, int, string, date, or an enum name
-  bool is_set = false; // set<name>
+  std::string name;     // bool, int, string, date, or an enum name
+  bool is_set = false;  // set<name>
   SourceSpan span;
 };
 

@@ -35,13 +35,13 @@ struct Model {
   Schema schema;
   std::string name, title, version, source;
   bool first_match = false;
-  int32_t items_attr = -1;   // attribute index of `items`, or -1
-  int32_t items_enum = -1;   // its enum
+  int32_t items_attr = -1;  // attribute index of `items`, or -1
+  int32_t items_enum = -1;  // its enum
   EffectKind default_effect = EffectKind::kDeny;
   std::string default_message = "no rule applies";
   std::vector<CheckedRule> rules;  // evaluation order
   std::vector<CheckedTest> tests;
-  std::vector<Value> lets;         // folded, by let index
+  std::vector<Value> lets;  // folded, by let index
   std::vector<const LetDecl*> let_decls;
 };
 

@@ -18,8 +18,8 @@ namespace writ::detail {
 // A borrowed view of a present value.
 struct ValueView {
   TypeKind kind = TypeKind::kBool;
-  uint64_t w = 0;       // bool, int, date (as int64 bits), enum member, enum-set mask
-  std::string_view s;   // string
+  uint64_t w = 0;      // bool, int, date (as int64 bits), enum member, enum-set mask
+  std::string_view s;  // string
   const std::vector<std::string>* strs = nullptr;  // string set (any order, may repeat)
 };
 

@@ -76,10 +76,10 @@ struct CompiledObligation {
 struct CompiledRule {
   std::string name;
   Effect effect = Effect::kDeny;
-  uint32_t root = 0;           // node index of the whole applicability test
+  uint32_t root = 0;  // node index of the whole applicability test
   bool has_disclose = false;
-  uint64_t disclose_mask = 0;  // items this rule may disclose (all when !has_disclose)
-  std::vector<uint32_t> reads; // attribute indices read (for the missing list)
+  uint64_t disclose_mask = 0;   // items this rule may disclose (all when !has_disclose)
+  std::vector<uint32_t> reads;  // attribute indices read (for the missing list)
   std::vector<CompiledObligation> obligations;
   std::string message;
 };
@@ -106,17 +106,17 @@ struct RuleIndex {
 struct Program {
   std::vector<Node> nodes;
   std::vector<uint32_t> children;
-  std::vector<uint64_t> ids;   // interned string ids, for kStringInConst (sorted per node)
-  std::vector<Value> consts;   // constants of kGeneric operands
+  std::vector<uint64_t> ids;  // interned string ids, for kStringInConst (sorted per node)
+  std::vector<Value> consts;  // constants of kGeneric operands
   std::vector<GenericOperands> generic;
   std::vector<CompiledRule> rules;
-  std::vector<HotRule> hot;    // parallel to rules
+  std::vector<HotRule> hot;  // parallel to rules
   RuleIndex index;
   bool first_match = false;
   Effect default_effect = Effect::kDeny;
   std::string default_message;
   int32_t items_attr = -1;
-  uint64_t items_all = 0;      // every member of the items enum
+  uint64_t items_all = 0;  // every member of the items enum
 };
 
 }  // namespace writ::detail

@@ -77,9 +77,9 @@ struct Schema {
     uint32_t offset = 0;
     for (uint8_t width : {8, 4, 1}) {
       for (auto& a : attrs) {
-        uint8_t w = a.type == AttributeType::kInt || a.type == AttributeType::kEnumSet ? 8
+        uint8_t w = a.type == AttributeType::kInt || a.type == AttributeType::kEnumSet   ? 8
                     : a.type == AttributeType::kDate || a.type == AttributeType::kString ? 4
-                                                                                        : 1;
+                                                                                         : 1;
         if (w != width) continue;
         a.width = w;
         a.is_signed = a.type == AttributeType::kDate;

@@ -1,8 +1,7 @@
 // Built against the installed package: loads the installed default policy
 // and decides one request.
-#include <writ/writ.hpp>
-
 #include <iostream>
+#include <writ/writ.hpp>
 
 int main(int argc, char** argv) {
   if (argc != 2) return 2;

@@ -64,7 +64,8 @@ class Compiler {
     if (m_.items_enum >= 0) p_.items_all = m_.schema.enums[m_.items_enum].all_mask();
     for (const auto& cr : m_.rules) InternStrings(cr);
     for (const auto& cr : m_.rules) p_.rules.push_back(CompileRule(cr));
-    for (const auto& r : p_.rules) p_.hot.push_back({r.root, r.effect, r.disclose_mask});
+    for (const auto& r : p_.rules) p_.hot.push_back(Hot(r));
+    if (p_.items_attr >= 0) p_.items_off = m_.schema.attrs[p_.items_attr].offset;
     BuildIndex();
     return std::move(p_);
   }
@@ -353,6 +354,51 @@ class Compiler {
       out.root = List(NodeKind::kAnd, parts);
     }
     return out;
+  }
+
+  // The rule's evaluation record; a conjunction of leaves is laid out flat,
+  // cheapest and most selective first (Kleene `and` does not depend on the
+  // order; explanations walk the source, not this).
+  HotRule Hot(const CompiledRule& r) {
+    HotRule h;
+    h.root = r.root;
+    h.effect = r.effect;
+    h.disclose_mask = r.disclose_mask;
+    const Node& root = p_.nodes[r.root];
+    std::vector<Node> leaves;
+    if (root.kind < NodeKind::kNot) {
+      leaves.push_back(root);
+    } else if (root.kind == NodeKind::kAnd) {
+      for (uint32_t i = 0; i < root.n; ++i) {
+        const Node& c = p_.nodes[p_.children[root.a + i]];
+        if (c.kind >= NodeKind::kNot) return h;  // not flat: evaluate the tree
+        leaves.push_back(c);
+      }
+    } else {
+      return h;
+    }
+    auto cost = [](const Node& n) {
+      switch (n.kind) {
+        case NodeKind::kConst: return 0;
+        case NodeKind::kEnumInMask:
+        case NodeKind::kBoolAttr:
+        case NodeKind::kPresent:
+        case NodeKind::kMissing: return 1;
+        case NodeKind::kStringEqConst:
+        case NodeKind::kMaskOp: return 2;
+        case NodeKind::kDateInRange:
+        case NodeKind::kIntInRange: return 3;
+        case NodeKind::kWordCmpAttr:
+        case NodeKind::kStringInConst: return 4;
+        default: return 5;
+      }
+    };
+    std::stable_sort(leaves.begin(), leaves.end(),
+                     [&](const Node& a, const Node& b) { return cost(a) < cost(b); });
+    h.first = static_cast<uint32_t>(p_.conjuncts.size());
+    h.count = static_cast<uint32_t>(leaves.size());
+    p_.conjuncts.insert(p_.conjuncts.end(), leaves.begin(), leaves.end());
+    return h;
   }
 
   // An equality of an attribute with a constant among the top-level

@@ -220,7 +220,23 @@ void Evaluator::Decide(const Policy& policy, const Program& p, const Request& r,
   const uint64_t* present = r.data_.data();
   const unsigned char* values = r.values();
   auto visit = [&](uint32_t i) {
-    Tri t = EvalNode(p, p.hot[i].root, r, present, values);
+    const HotRule& h = p.hot[i];
+    Tri t;
+    if (h.count != 0) {
+      // A flat conjunction of leaves: the first false one decides.
+      t = kTrue;
+      const Node* c = p.conjuncts.data() + h.first;
+      for (uint32_t k = 0; k < h.count; ++k) {
+        Tri x = EvalLeaf(p, c[k], r, present, values);
+        if (x == kFalse) {
+          t = kFalse;
+          break;
+        }
+        if (x == kUnknown) t = kUnknown;
+      }
+    } else {
+      t = EvalNode(p, h.root, r, present, values);
+    }
     if (t == kTrue) {
       applying.push_back(i);
       stopped = p.first_match;
@@ -279,7 +295,7 @@ void Evaluator::Decide(const Policy& policy, const Program& p, const Request& r,
   }
 
   const bool has_items = p.items_attr >= 0 && r.present(p.items_attr);
-  const uint64_t requested = has_items ? r.Load(p.items_attr) : 0;
+  const uint64_t requested = has_items ? Load8(values + p.items_off) : 0;
   if (out.open_) {
     std::sort(out.missing_.begin(), out.missing_.end());
     out.effect_ = Effect::kReview;

@@ -84,10 +84,14 @@ struct CompiledRule {
   std::string message;
 };
 
-// What evaluation reads of a rule, packed together (16 bytes) so that
+// What evaluation reads of a rule, packed together (24 bytes) so that
 // visiting a rule touches one small record, not the whole CompiledRule.
+// Most rules are a conjunction of leaf conditions: those are copied, in
+// evaluation order, to Program::conjuncts[first, first + count), and the
+// evaluator loops over them without following child links.
 struct HotRule {
   uint32_t root = 0;
+  uint32_t first = 0, count = 0;  // count == 0: evaluate the tree at `root`
   Effect effect = Effect::kDeny;
   uint64_t disclose_mask = 0;
 };
@@ -110,7 +114,9 @@ struct Program {
   std::vector<Value> consts;  // constants of kGeneric operands
   std::vector<GenericOperands> generic;
   std::vector<CompiledRule> rules;
-  std::vector<HotRule> hot;  // parallel to rules
+  std::vector<HotRule> hot;     // parallel to rules
+  std::vector<Node> conjuncts;  // the leaves of conjunctive rules, contiguous
+  uint32_t items_off = 0;       // where a Request keeps the items mask
   RuleIndex index;
   bool first_match = false;
   Effect default_effect = Effect::kDeny;

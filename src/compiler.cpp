@@ -379,18 +379,24 @@ class Compiler {
     }
     auto cost = [](const Node& n) {
       switch (n.kind) {
-        case NodeKind::kConst: return 0;
+        case NodeKind::kConst:
+          return 0;
         case NodeKind::kEnumInMask:
         case NodeKind::kBoolAttr:
         case NodeKind::kPresent:
-        case NodeKind::kMissing: return 1;
+        case NodeKind::kMissing:
+          return 1;
         case NodeKind::kStringEqConst:
-        case NodeKind::kMaskOp: return 2;
+        case NodeKind::kMaskOp:
+          return 2;
         case NodeKind::kDateInRange:
-        case NodeKind::kIntInRange: return 3;
+        case NodeKind::kIntInRange:
+          return 3;
         case NodeKind::kWordCmpAttr:
-        case NodeKind::kStringInConst: return 4;
-        default: return 5;
+        case NodeKind::kStringInConst:
+          return 4;
+        default:
+          return 5;
       }
     };
     std::stable_sort(leaves.begin(), leaves.end(),

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 #include "writ/detail/compare.hpp"
 #include "writ/detail/request_access.hpp"
@@ -177,30 +178,33 @@ Tri Evaluator::Eval(const Program& p, uint32_t index, const Request& r) {
 
 namespace {
 
-// Rule indices found during one decision. On the stack; spills to the heap
+// Rule indices found during one decision. On the stack; moves to the heap
 // only past kInline rules (a decision with more than 32 applying rules).
 class RuleList {
  public:
   void push_back(uint32_t i) {
-    if (n_ < kInline) {
-      inline_[n_++] = i;
-    } else {
-      if (spill_.empty()) spill_.assign(inline_, inline_ + kInline);
-      spill_.push_back(i);
-      ++n_;
-    }
+    if (n_ == cap_) Grow();
+    data_[n_++] = i;
   }
   size_t size() const { return n_; }
   bool empty() const { return n_ == 0; }
-  const uint32_t* begin() const { return n_ <= kInline ? inline_ : spill_.data(); }
-  const uint32_t* end() const { return begin() + n_; }
-  uint32_t front() const { return *begin(); }
+  const uint32_t* begin() const { return data_; }
+  const uint32_t* end() const { return data_ + n_; }
+  uint32_t front() const { return data_[0]; }
 
  private:
-  static constexpr size_t kInline = 32;
+  void Grow() {
+    auto bigger = std::make_unique<uint32_t[]>(cap_ * 2);
+    std::copy(data_, data_ + n_, bigger.get());
+    heap_ = std::move(bigger);
+    data_ = heap_.get();
+    cap_ *= 2;
+  }
+  static constexpr uint32_t kInline = 32;
+  uint32_t n_ = 0, cap_ = kInline;
+  uint32_t* data_ = inline_;
   uint32_t inline_[kInline];
-  size_t n_ = 0;
-  std::vector<uint32_t> spill_;
+  std::unique_ptr<uint32_t[]> heap_;
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 // The public headers compile on their own with -Wall -Wextra -Werror (this
 // file is built with those flags) and say what they declare.
+#include <gtest/gtest.h>
+
 #include "writ/decision.hpp"
 #include "writ/diagnostic.hpp"
 #include "writ/format.hpp"
@@ -8,8 +10,6 @@
 #include "writ/request.hpp"
 #include "writ/source.hpp"
 #include "writ/writ.hpp"
-
-#include <gtest/gtest.h>
 
 namespace writ {
 namespace {

@@ -102,10 +102,10 @@ class Request {
 
   // The presence bits, then every attribute's value packed at the byte offset
   // the schema gives it (1 byte for bools and members, 4 for dates and string
-  // ids, 8 for integers and masks). Inline for schemas of up to ~100 bytes,
+  // ids, 8 for integers and masks). Inline for schemas of up to ~90 bytes,
   // so that decisions over a vector of requests read one block of memory.
   // INVARIANT: data_.size() == presence words + value words of the schema.
-  absl::InlinedVector<uint64_t, 14> data_;
+  absl::InlinedVector<uint64_t, 12> data_;
   uint32_t presence_words_ = 0;
   std::vector<InputProblem> problems_;  // beside data_: every decision reads it
   const detail::Schema* schema_ = nullptr;

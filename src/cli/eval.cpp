@@ -158,7 +158,8 @@ int Run(const EvalOptions& o) {
       }
       // The request's id: from the schema's `id` attribute when it has one
       // (already parsed), else from the JSON text.
-      std::string id = id_attr.ok() ? std::string(requests[0].string_value(*id_attr)) : RequestId(t);
+      std::string id =
+          id_attr.ok() ? std::string(requests[0].string_value(*id_attr)) : RequestId(t);
       if (json) {
         if (policies.size() == 1) {
           std::string body =

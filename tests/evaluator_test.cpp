@@ -290,3 +290,26 @@ TEST(EvaluatorTest, ApiSettersAndHandlesAgree) {
 
 }  // namespace
 }  // namespace writ
+
+namespace writ {
+namespace {
+
+TEST(EvaluatorTest, ManyApplyingAndUnknownRulesAreAllCounted) {
+  // More applying rules than the evaluator keeps on its stack.
+  std::string rules;
+  for (int i = 0; i < 70; ++i) {
+    rules += "rule a" + std::to_string(i) + " { when count >= 0 then review \"x\" }\n";
+    rules += "rule u" + std::to_string(i) + " { when urgent then deny \"y\" }\n";
+  }
+  auto p = testing::LoadOrDie(std::string(kSchema) + "policy p {}\n" + rules);
+  ASSERT_NE(p, nullptr);
+  Decision d = p->Decide(testing::Json(*p, R"({"count": 1, "urgent": false})"));
+  EXPECT_EQ(d.effect(), Effect::kReview);
+  EXPECT_EQ(d.deciding_rules().size(), 70u);
+  Decision open = p->Decide(testing::Json(*p, R"({"count": 1})"));
+  EXPECT_TRUE(open.open());
+  EXPECT_EQ(open.missing(), std::vector<std::string>{"urgent"});
+}
+
+}  // namespace
+}  // namespace writ

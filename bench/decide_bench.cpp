@@ -6,6 +6,7 @@
 // expected checksums before timing. Heap allocations during the timed loop
 // are counted by a global operator new and reported per decision.
 #include <benchmark/benchmark.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -132,10 +133,13 @@ void BM_LoadPolicy(benchmark::State& state, const char* name) {
   std::string path = name == std::string("base")
                          ? std::string(WRIT_POLICY_DIR) + "/telegram-2024.writ"
                          : std::string(WRIT_BENCH_DATA) + "/" + name + ".writ";
-  // The memory one compiled policy takes: resident size before and after
-  // loading one and keeping it.
+  // The memory one compiled policy takes: heap in use before and after
+  // loading one and keeping it (the loader's temporaries are freed by then).
+  size_t heap_before = mallinfo2().uordblks + mallinfo2().hblkhd;
   long rss_before = ResidentBytes();
   std::shared_ptr<const Policy> held = Policy::Load(path).value_or(nullptr);
+  size_t heap_after = mallinfo2().uordblks + mallinfo2().hblkhd;
+  state.counters["heap_MiB"] = static_cast<double>(heap_after - heap_before) / (1 << 20);
   state.counters["resident_MiB"] = static_cast<double>(ResidentBytes() - rss_before) / (1 << 20);
   std::shared_ptr<const Policy> keep;
   for (auto _ : state) {

@@ -77,14 +77,14 @@ void BuildJsonTree(detail::PolicyData& d) {
     std::vector<std::string> parts = absl::StrSplit(attrs[i].path, '.');
     int32_t obj = 0;
     for (size_t p = 0; p + 1 < parts.size(); ++p) {
-      auto& field = d.json_objects[obj][parts[p]];
-      if (field.object < 0) {
-        field.object = static_cast<int32_t>(d.json_objects.size());
+      if (d.json_objects[obj].Add(parts[p]).object < 0) {
+        int32_t child = static_cast<int32_t>(d.json_objects.size());
         d.json_objects.emplace_back();
+        d.json_objects[obj].Add(parts[p]).object = child;
       }
-      obj = d.json_objects[obj][parts[p]].object;
+      obj = d.json_objects[obj].Add(parts[p]).object;
     }
-    d.json_objects[obj][parts.back()].attr = static_cast<int32_t>(i);
+    d.json_objects[obj].Add(parts.back()).attr = static_cast<int32_t>(i);
   }
 }
 

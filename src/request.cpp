@@ -326,14 +326,15 @@ void Walk(Request& r, const detail::PolicyData& d, int32_t object, const json::o
           const std::string& prefix) {
   const auto& fields = d.json_objects[object];
   for (const auto& kv : o) {
-    absl::string_view key(kv.key().data(), kv.key().size());
-    auto it = fields.find(key);
-    if (it == fields.end()) continue;  // undeclared fields are ignored
-    const auto& f = it->second;
+    std::string_view key(kv.key().data(), kv.key().size());
+    const auto* found = fields.Find(key);
+    if (!found) continue;  // undeclared fields are ignored
+    const auto& f = *found;
     if (f.attr >= 0) {
       SetFromJson(r, d.model.schema, f.attr, kv.value());
     } else if (f.object >= 0) {
-      std::string path = prefix.empty() ? std::string(key) : absl::StrCat(prefix, ".", key);
+      std::string path =
+          prefix.empty() ? std::string(key) : absl::StrCat(prefix, ".", detail::AV(key));
       if (kv.value().is_object()) {
         Walk(r, d, f.object, kv.value().get_object(), path);
       } else if (!kv.value().is_null()) {

@@ -5,7 +5,9 @@
 #ifndef WRIT_DETAIL_POLICY_DATA_HPP_
 #define WRIT_DETAIL_POLICY_DATA_HPP_
 
+#include <cstring>
 #include <string>
+#include <string_view>
 
 #include "writ/detail/ast.hpp"
 #include "writ/detail/checker.hpp"
@@ -27,7 +29,33 @@ struct PolicyData {
     int32_t attr = -1;    // attribute index when this field is a leaf
     int32_t object = -1;  // index into json_objects when it is an object
   };
-  std::vector<absl::flat_hash_map<std::string, JsonField>> json_objects;  // [0] is the root
+  // The fields of one JSON object of a request. Objects have a handful of
+  // fields, so a linear scan beats hashing the key; large ones also get a map.
+  struct JsonObject {
+    std::vector<std::pair<std::string, JsonField>> fields;
+    absl::flat_hash_map<std::string, uint32_t> index;  // only past kLinear fields
+    static constexpr size_t kLinear = 16;
+
+    JsonField& Add(const std::string& key) {
+      for (auto& [k, f] : fields)
+        if (k == key) return f;
+      fields.emplace_back(key, JsonField{});
+      if (fields.size() > kLinear) {
+        for (uint32_t i = 0; i < fields.size(); ++i) index[fields[i].first] = i;
+      }
+      return fields.back().second;
+    }
+    const JsonField* Find(std::string_view key) const {
+      if (fields.size() > kLinear) {
+        auto it = index.find(absl::string_view(key.data(), key.size()));
+        return it == index.end() ? nullptr : &fields[it->second].second;
+      }
+      for (const auto& [k, f] : fields)
+        if (k.size() == key.size() && std::memcmp(k.data(), key.data(), key.size()) == 0) return &f;
+      return nullptr;
+    }
+  };
+  std::vector<JsonObject> json_objects;  // [0] is the root
 };
 
 }  // namespace writ::detail

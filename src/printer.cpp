@@ -283,13 +283,19 @@ class Printer {
       const Comment& c = comments_[next_++];
       bool line_has_comment = false;
       if (!out_.empty()) {
-        size_t ls = out_.rfind('\n', out_.size() - 2);
-        std::string_view last(out_);
+        size_t end = out_.size();
+        while (end > 0 && out_[end - 1] == '\n') --end;
+        size_t ls = end == 0 ? std::string::npos : out_.rfind('\n', end - 1);
+        std::string_view last(out_.data(), end);
         last = last.substr(ls == std::string::npos ? 0 : ls + 1);
         line_has_comment = last.find("//") != std::string_view::npos;
       }
       if (!c.own_line && !out_.empty() && out_.back() == '\n' && !line_has_comment) {
-        out_.insert(out_.size() - 1, "  " + c.text);
+        // A comment that ended a line stays at the end of the last printed
+        // line, before any blank line that separates what comes next.
+        size_t at = out_.size() - 1;
+        while (at > 0 && out_[at - 1] == '\n') --at;
+        out_.insert(at, "  " + c.text);
       } else {
         if (BlankBefore(c.offset) && out_.size() >= 2 && out_.back() == '\n' &&
             out_[out_.size() - 2] != '\n' && out_.back() != '{')

@@ -52,6 +52,11 @@ class Explainer {
     return s;
   }
 
+  // "a date before " for dates, "a value before " (byte order) for strings.
+  static std::string Noun(const Expr& e, const char* relation) {
+    return absl::StrCat(e.type.kind == TypeKind::kDate ? "a date " : "a value ", relation);
+  }
+
   // Why a false comparison is false.
   std::string WhyCompare(const Expr& e) const {
     const Expr& l = e.children[0];
@@ -72,14 +77,24 @@ class Explainer {
         return absl::StrCat(lhs, "; the rule needs one of ", rname);
       case Op::kNotIn:
         return absl::StrCat(lhs, "; the rule needs none of ", rname);
+      // Orders read as a lawyer would say them: dates are before or after,
+      // numbers less or more, strings come before or after in byte order.
       case Op::kLt:
-        return absl::StrCat(lhs, "; the rule needs it before/below ", rname);
+        return absl::StrCat(lhs, "; the rule needs ",
+                            l.type.kind == TypeKind::kInt ? "less than " : Noun(l, "before "),
+                            rname);
       case Op::kLe:
-        return absl::StrCat(lhs, "; the rule needs at most ", rname);
+        return absl::StrCat(lhs, "; the rule needs ",
+                            l.type.kind == TypeKind::kInt ? "at most " : Noun(l, "on or before "),
+                            rname);
       case Op::kGt:
-        return absl::StrCat(lhs, "; the rule needs it after/above ", rname);
+        return absl::StrCat(lhs, "; the rule needs ",
+                            l.type.kind == TypeKind::kInt ? "more than " : Noun(l, "after "),
+                            rname);
       case Op::kGe:
-        return absl::StrCat(lhs, "; the rule needs at least ", rname);
+        return absl::StrCat(lhs, "; the rule needs ",
+                            l.type.kind == TypeKind::kInt ? "at least " : Noun(l, "on or after "),
+                            rname);
       case Op::kContains:
         return absl::StrCat(lhs, "; the rule needs it to contain ", rname);
       case Op::kContainsAny:

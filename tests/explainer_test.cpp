@@ -63,8 +63,9 @@ TEST(ExplainerTest, DateComparisonNamesBothDates) {
   json.replace(json.find("subpoena"), 8, "court_order");
   json.replace(json.find("2025-01-01"), 10, "2024-10-01");
   Explanation e = p->Explain(testing::Json(*p, json));
-  EXPECT_EQ(e.rules[0].reason,
-            "instrument.expires is 2024-10-01; the rule needs at least received (2024-10-02)");
+  EXPECT_EQ(
+      e.rules[0].reason,
+      "instrument.expires is 2024-10-01; the rule needs a date on or after received (2024-10-02)");
 }
 
 TEST(ExplainerTest, NothingRequestedThatTheRuleMayDisclose) {
@@ -106,7 +107,7 @@ rule needs { when flag is present then allow "z" }
   Explanation e = p->Explain(testing::Json(*p, R"({"k": "c", "n": 1})"));
   EXPECT_EQ(e.rules[0].reason,
             "none of the alternatives holds: k is c; the rule needs a; and n is 1; the rule needs "
-            "it after/above 5");
+            "more than 5");
   EXPECT_EQ(e.rules[1].reason, "'k == c' holds, and the rule needs it not to");
   EXPECT_EQ(e.rules[2].reason, "flag is missing; the rule needs it present");
 }

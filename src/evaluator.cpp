@@ -223,7 +223,7 @@ void Evaluator::Decide(const Policy& policy, const Program& p, const Request& r,
   bool stopped = false;  // first_match found its rule
   const uint64_t* present = r.data_.data();
   const unsigned char* values = r.values();
-  auto visit = [&](uint32_t i) {
+  auto visit = [&](uint32_t i) __attribute__((always_inline)) {
     const HotRule& h = p.hot[i];
     Tri t;
     if (h.count != 0) {

@@ -838,6 +838,11 @@ class Checker {
           }
         }
       }
+      std::set<uint32_t> reads;
+      if (rule.when) CollectAttributes(*rule.when, reads);
+      if (rule.unless) CollectAttributes(*rule.unless, reads);
+      if (cr.has_disclose && m_.items_attr >= 0) reads.insert(m_.items_attr);
+      cr.reads.assign(reads.begin(), reads.end());
       m_.rules.push_back(cr);
     }
   }

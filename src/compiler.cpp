@@ -30,13 +30,6 @@ bool ReadsAttribute(const Expr& e) {
   return false;
 }
 
-void CollectReads(const Expr& e, std::set<uint32_t>& out) {
-  if (e.kind == ExprKind::kName && e.ref == NameRef::kAttribute) out.insert(e.attr);
-  for (const auto& c : e.children) CollectReads(c, out);
-}
-
-bool IsAttr(const Expr& e) { return e.kind == ExprKind::kName && e.ref == NameRef::kAttribute; }
-
 Op Flip(Op op) {
   switch (op) {
     case Op::kLt:
@@ -203,7 +196,7 @@ class Compiler {
     const Expr* r = &e.children[1];
     Op op = e.op;
     // Put the attribute on the left where the operator allows it.
-    if (!IsAttr(*l) && IsAttr(*r)) {
+    if (!IsAttribute(*l) && IsAttribute(*r)) {
       if (op == Op::kEq || op == Op::kNe || op == Op::kLt || op == Op::kLe || op == Op::kGt ||
           op == Op::kGe) {
         std::swap(l, r);
@@ -213,7 +206,7 @@ class Compiler {
         op = Op::kContains;
       }
     }
-    const bool lattr = IsAttr(*l);
+    const bool lattr = IsAttribute(*l);
     const bool rconst = !ReadsAttribute(*r);
     const TypeKind lt = l->type.kind;
     Node n;
@@ -277,7 +270,7 @@ class Compiler {
           break;
       }
     }
-    if (lattr && IsAttr(*r) && l->type == r->type &&
+    if (lattr && IsAttribute(*r) && l->type == r->type &&
         (lt == TypeKind::kInt || lt == TypeKind::kDate || lt == TypeKind::kEnum ||
          lt == TypeKind::kBool) &&
         op <= Op::kGe) {
@@ -291,7 +284,7 @@ class Compiler {
     n.type = lt;
     auto operand = [&](const Expr& x) {
       Operand o;
-      if (IsAttr(x)) {
+      if (IsAttribute(x)) {
         o.is_attr = true;
         o.index = x.attr;
       } else {
@@ -316,16 +309,11 @@ class Compiler {
       out.obligations.push_back(
           {o.name.name, o.argument ? o.argument->value : "", o.argument.has_value()});
     }
-    std::set<uint32_t> reads;
     std::vector<uint32_t> parts;
-    if (d.when) {
-      parts.push_back(Expr_(*d.when));
-      CollectReads(*d.when, reads);
-    }
+    if (d.when) parts.push_back(Expr_(*d.when));
     if (d.unless) {
       uint32_t u = Expr_(*d.unless);
       parts.push_back(List(NodeKind::kNot, {u}));
-      CollectReads(*d.unless, reads);
     }
     if (cr.has_disclose && p_.items_attr >= 0) {
       Node n;
@@ -334,9 +322,8 @@ class Compiler {
       Bind(n, p_.items_attr);
       n.k = cr.disclose_mask;
       parts.push_back(Add(n));
-      reads.insert(p_.items_attr);
     }
-    out.reads.assign(reads.begin(), reads.end());
+    out.reads = cr.reads;
     // One flat conjunction: `when`'s own conjuncts join `not unless` and the
     // disclose test (Kleene `and` is associative), so a rule is one loop.
     if (parts.size() > 1 && p_.nodes[parts[0]].kind == NodeKind::kAnd) {
@@ -421,8 +408,8 @@ class Compiler {
       if (c->kind != ExprKind::kCompare || c->op != Op::kEq) continue;
       const Expr* a = &c->children[0];
       const Expr* k = &c->children[1];
-      if (!IsAttr(*a)) std::swap(a, k);
-      if (!IsAttr(*a) || ReadsAttribute(*k)) continue;
+      if (!IsAttribute(*a)) std::swap(a, k);
+      if (!IsAttribute(*a) || ReadsAttribute(*k)) continue;
       Value v = FoldConstant(*k, m_);
       if (a->type.kind == TypeKind::kString)
         return std::make_pair(uint32_t(a->attr), m_.schema.Intern(v.s));

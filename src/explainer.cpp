@@ -22,8 +22,6 @@
 namespace writ::detail {
 namespace {
 
-bool IsAttr(const Expr& e) { return e.kind == ExprKind::kName && e.ref == NameRef::kAttribute; }
-
 class Explainer {
  public:
   Explainer(const Policy& p, const Request& r)
@@ -35,7 +33,7 @@ class Explainer {
 
   // A value as a lawyer reads it: members bare, dates as dates, strings quoted.
   std::string Operand(const Expr& e) const {
-    if (IsAttr(e)) {
+    if (IsAttribute(e)) {
       if (!r_.present(e.attr)) return "<missing>";
       return ValueText(RequestAccess::Get(r_, m_.schema, e.attr), m_.schema);
     }
@@ -61,12 +59,12 @@ class Explainer {
   std::string WhyCompare(const Expr& e) const {
     const Expr& l = e.children[0];
     const Expr& r = e.children[1];
-    std::string lhs = IsAttr(l) ? absl::StrCat(l.text, " is ", Operand(l)) : "";
+    std::string lhs = IsAttribute(l) ? absl::StrCat(l.text, " is ", Operand(l)) : "";
     std::string want = Operand(r);
-    std::string rname = IsAttr(r) ? absl::StrCat(r.text, " (", want, ")") : want;
-    if (!IsAttr(l)) {
+    std::string rname = IsAttribute(r) ? absl::StrCat(r.text, " (", want, ")") : want;
+    if (!IsAttribute(l)) {
       return absl::StrCat("'", Source(e.span), "' is false",
-                          IsAttr(r) ? absl::StrCat(": ", r.text, " is ", want) : "");
+                          IsAttribute(r) ? absl::StrCat(": ", r.text, " is ", want) : "");
     }
     switch (e.op) {
       case Op::kEq:
@@ -127,7 +125,7 @@ class Explainer {
       case ExprKind::kCompare:
         return WhyCompare(e);
       case ExprKind::kName:
-        if (IsAttr(e)) return absl::StrCat(e.text, " is false; the rule needs true");
+        if (IsAttribute(e)) return absl::StrCat(e.text, " is false; the rule needs true");
         break;
       case ExprKind::kIsPresent:
         return absl::StrCat(e.children[0].text, " is missing; the rule needs it present");
@@ -140,17 +138,9 @@ class Explainer {
     return absl::StrCat("'", Source(e.span), "' is false");
   }
 
-  std::vector<std::string> MissingOf(const RuleDecl& d, bool disclose) const {
-    std::set<uint32_t> reads;
-    std::function<void(const Expr&)> walk = [&](const Expr& e) {
-      if (IsAttr(e)) reads.insert(e.attr);
-      for (const auto& c : e.children) walk(c);
-    };
-    if (d.when) walk(*d.when);
-    if (d.unless) walk(*d.unless);
-    if (disclose && m_.items_attr >= 0) reads.insert(m_.items_attr);
+  std::vector<std::string> MissingOf(const CheckedRule& rule) const {
     std::vector<std::string> out;
-    for (uint32_t a : reads)
+    for (uint32_t a : rule.reads)
       if (!r_.present(a)) out.push_back(m_.schema.attrs[a].path);
     return out;
   }
@@ -226,7 +216,7 @@ class Explainer {
                                   " takes precedence (deny_overrides)");
         }
       } else if (t == kUnknown) {
-        o.missing = MissingOf(d, cr.has_disclose);
+        o.missing = MissingOf(cr);
         o.reason = absl::StrCat("cannot tell: missing ", absl::StrJoin(o.missing, ", "));
         if (m_.first_match && stopped) o.reason += " (an earlier rule decided)";
       } else {

@@ -14,16 +14,7 @@
 
 namespace writ::detail {
 
-namespace {
-
-bool IsAttr(const Expr& e) { return e.kind == ExprKind::kName && e.ref == NameRef::kAttribute; }
-
-void Reads(const Expr& e, std::set<uint32_t>& out) {
-  if (IsAttr(e)) out.insert(e.attr);
-  for (const auto& c : e.children) Reads(c, out);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Tri ReferenceEvaluator::Eval(const Expr& e, const Request& r) const {
   switch (e.kind) {
@@ -54,7 +45,7 @@ Tri ReferenceEvaluator::Eval(const Expr& e, const Request& r) const {
     case ExprKind::kIsMissing:
       return r.present(e.children[0].attr) ? kFalse : kTrue;
     case ExprKind::kName:
-      if (IsAttr(e)) {
+      if (IsAttribute(e)) {
         if (!r.present(e.attr)) return kUnknown;
         return RequestAccess::Word(r, e.attr) ? kTrue : kFalse;
       }
@@ -63,13 +54,13 @@ Tri ReferenceEvaluator::Eval(const Expr& e, const Request& r) const {
       const Expr& l = e.children[0];
       const Expr& rr = e.children[1];
       Value lv, rv;
-      if (IsAttr(l)) {
+      if (IsAttribute(l)) {
         if (!r.present(l.attr)) return kUnknown;
         lv = RequestAccess::Get(r, d_.model.schema, l.attr);
       } else {
         lv = FoldConstant(l, d_.model);
       }
-      if (IsAttr(rr)) {
+      if (IsAttribute(rr)) {
         if (!r.present(rr.attr)) return kUnknown;
         rv = RequestAccess::Get(r, d_.model.schema, rr.attr);
       } else {
@@ -172,12 +163,7 @@ Decision ReferenceEvaluator::Decide(const Policy& policy, const Request& r) cons
     reading[i] = true;
     if (combine(reading, scratch) == baseline) continue;
     open = true;
-    std::set<uint32_t> reads;
-    const RuleDecl& d = *m.rules[i].decl;
-    if (d.when) Reads(*d.when, reads);
-    if (d.unless) Reads(*d.unless, reads);
-    if (m.rules[i].has_disclose && m.items_attr >= 0) reads.insert(m.items_attr);
-    for (uint32_t a : reads)
+    for (uint32_t a : m.rules[i].reads)
       if (!r.present(a)) missing.insert(a);
   }
 

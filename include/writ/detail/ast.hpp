@@ -96,6 +96,18 @@ struct Expr {
   int32_t let = -1;      // for kLet
 };
 
+// True for a name the checker resolved to an attribute.
+inline bool IsAttribute(const Expr& e) {
+  return e.kind == ExprKind::kName && e.ref == NameRef::kAttribute;
+}
+
+// Adds the index of every attribute `e` reads to `out`.
+template <typename Set>
+void CollectAttributes(const Expr& e, Set& out) {
+  if (IsAttribute(e)) out.insert(static_cast<uint32_t>(e.attr));
+  for (const auto& c : e.children) CollectAttributes(c, out);
+}
+
 // ---- Declarations --------------------------------------------------------
 
 struct Ident {

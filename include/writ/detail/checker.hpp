@@ -22,6 +22,9 @@ struct CheckedRule {
   EffectKind effect = EffectKind::kDeny;
   bool has_disclose = false;
   uint64_t disclose_mask = 0;  // members of the items enum
+  // Every attribute the rule reads (`items` too when it has `disclose`),
+  // sorted: the candidates for a decision's missing list.
+  std::vector<uint32_t> reads;
 };
 
 struct CheckedTest {

@@ -94,6 +94,15 @@ class Compiler {
     n.sign2 = a.is_signed;
   }
 
+  // `member not in S` is `member in (all members - S)`: one test, no negation.
+  Node FoldNegation(Node n, int32_t enum_id) {
+    if (n.negate) {
+      n.k = ~n.k & m_.schema.enums[enum_id].all_mask();
+      n.negate = false;
+    }
+    return n;
+  }
+
   static void SetRange(Node& n, Op op, int64_t c) {
     constexpr int64_t kMin = INT64_MIN, kMax = INT64_MAX;
     int64_t lo = kMin, hi = kMax;
@@ -220,13 +229,13 @@ class Compiler {
             n.kind = NodeKind::kEnumInMask;
             n.k = uint64_t{1} << v.i;
             n.negate = op == Op::kNe;
-            return Add(n);
+            return Add(FoldNegation(n, l->type.enum_id));
           }
           if (op == Op::kIn || op == Op::kNotIn) {
             n.kind = NodeKind::kEnumInMask;
             n.k = v.mask;
             n.negate = op == Op::kNotIn;
-            return Add(n);
+            return Add(FoldNegation(n, l->type.enum_id));
           }
           break;
         case TypeKind::kInt:
@@ -388,6 +397,21 @@ class Compiler {
     };
     std::stable_sort(leaves.begin(), leaves.end(),
                      [&](const Node& a, const Node& b) { return cost(a) < cost(b); });
+    h.all_in_first_word = true;
+    for (const Node& n : leaves) {
+      if (n.kind == NodeKind::kConst || n.kind == NodeKind::kPresent ||
+          n.kind == NodeKind::kMissing || n.kind == NodeKind::kGeneric ||
+          n.kind == NodeKind::kStringInConst) {
+        h.all_in_first_word = false;  // these keep the general path
+        break;
+      }
+      if (n.slot >= 64 || (n.kind == NodeKind::kWordCmpAttr && n.slot2 >= 64)) {
+        h.all_in_first_word = false;
+        break;
+      }
+      h.need |= uint64_t{1} << n.slot;
+      if (n.kind == NodeKind::kWordCmpAttr) h.need |= uint64_t{1} << n.slot2;
+    }
     h.first = static_cast<uint32_t>(p_.conjuncts.size());
     h.count = static_cast<uint32_t>(leaves.size());
     p_.conjuncts.insert(p_.conjuncts.end(), leaves.begin(), leaves.end());

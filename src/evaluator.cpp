@@ -143,6 +143,51 @@ inline __attribute__((always_inline)) Tri EvalLeaf(const Program& p, const Node&
   }
 }
 
+// A leaf whose attributes are all present: plain true or false.
+inline __attribute__((always_inline)) bool EvalPresentLeaf(const Program& p, const Node& n,
+                                                           const unsigned char* v) {
+  switch (n.kind) {
+    case NodeKind::kEnumInMask:
+      return (n.k >> v[n.off]) & 1;  // negation folded by the compiler
+    case NodeKind::kBoolAttr:
+      return v[n.off] != 0;
+    case NodeKind::kDateInRange: {
+      int64_t x = static_cast<int32_t>(Load4(v + n.off));
+      return (static_cast<int64_t>(n.k) <= x && x <= n.k2) != n.negate;
+    }
+    case NodeKind::kIntInRange: {
+      int64_t x = n.width == 8 ? static_cast<int64_t>(Load8(v + n.off)) : v[n.off];
+      return (static_cast<int64_t>(n.k) <= x && x <= n.k2) != n.negate;
+    }
+    case NodeKind::kWordCmpAttr:
+      return Ordered(n.op, static_cast<int64_t>(LoadPacked(v + n.off, n.width, n.sign)),
+                     static_cast<int64_t>(LoadPacked(v + n.off2, n.width2, n.sign2)));
+    case NodeKind::kMaskOp: {
+      uint64_t w = Load8(v + n.off);
+      switch (n.op) {
+        case Op::kContains:
+        case Op::kContainsAny:
+          return (w & n.k) != 0;
+        case Op::kContainsAll:
+          return (w & n.k) == n.k;
+        case Op::kContainsNone:
+          return (w & n.k) == 0;
+        case Op::kEq:
+          return w == n.k;
+        case Op::kNe:
+          return w != n.k;
+        default:
+          return false;
+      }
+    }
+    case NodeKind::kStringEqConst:
+      return (Load4(v + n.off) == n.k) != n.negate;
+    default:
+      return false;  // the compiler keeps other kinds off this path
+  }
+  (void)p;
+}
+
 // Not, and, or over Kleene values.
 Tri EvalNode(const Program& p, uint32_t index, const Request& r, const uint64_t* present,
              const unsigned char* values) {
@@ -226,7 +271,17 @@ void Evaluator::Decide(const Policy& policy, const Program& p, const Request& r,
   auto visit = [&](uint32_t i) __attribute__((always_inline)) {
     const HotRule& h = p.hot[i];
     Tri t;
-    if (h.count != 0) {
+    if (h.all_in_first_word && (present[0] & h.need) == h.need) {
+      // Every attribute present: the first false leaf decides, else true.
+      t = kTrue;
+      const Node* c = p.conjuncts.data() + h.first;
+      for (uint32_t k = 0; k < h.count; ++k) {
+        if (!EvalPresentLeaf(p, c[k], values)) {
+          t = kFalse;
+          break;
+        }
+      }
+    } else if (h.count != 0) {
       // A flat conjunction of leaves: the first false one decides.
       t = kTrue;
       const Node* c = p.conjuncts.data() + h.first;

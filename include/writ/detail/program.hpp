@@ -92,6 +92,11 @@ struct CompiledRule {
 struct HotRule {
   uint32_t root = 0;
   uint32_t first = 0, count = 0;  // count == 0: evaluate the tree at `root`
+  // Presence bits (first word) of every attribute the flat leaves read;
+  // when all are present the leaves are plain true/false (no Kleene).
+  // `all_in_first_word` is false when some leaf reads an attribute past 63.
+  uint64_t need = 0;
+  bool all_in_first_word = false;
   Effect effect = Effect::kDeny;
   uint64_t disclose_mask = 0;
 };

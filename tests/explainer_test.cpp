@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <cstdlib>
 
 #include "testing/helpers.hpp"
 
@@ -11,9 +12,9 @@ namespace writ {
 namespace {
 
 std::shared_ptr<const Policy> Telegram() {
-  auto p = Policy::Load(std::string(WRIT_POLICY_DIR) + "/telegram-2024.writ");
-  EXPECT_TRUE(p.ok()) << p.status().message();
-  return *p;
+  auto p = testing::LoadCorpusPolicy("telegram-2024.writ");
+  if (!p) std::abort();  // reported by LoadCorpusPolicy; nothing below can run
+  return p;
 }
 
 const char* kSubpoena = R"({"received": "2024-10-02", "requester": {"kind": "law_enforcement"},

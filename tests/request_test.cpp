@@ -1,15 +1,17 @@
 // Requests from JSON (LANGUAGE.md §6, input problems) and through the API.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "testing/helpers.hpp"
 
 namespace writ {
 namespace {
 
 std::shared_ptr<const Policy> Telegram() {
-  auto p = Policy::Load(std::string(WRIT_POLICY_DIR) + "/telegram-2024.writ");
-  EXPECT_TRUE(p.ok()) << p.status().message();
-  return *p;
+  auto p = testing::LoadCorpusPolicy("telegram-2024.writ");
+  if (!p) std::abort();  // reported by LoadCorpusPolicy; nothing below can run
+  return p;
 }
 
 TEST(RequestTest, WrongTypeUnknownEnumAndBadDateAreProblemsDecidedFailSafe) {

@@ -58,6 +58,13 @@ inline Request Json(const Policy& p, const std::string& json) {
   return r.ok() ? *r : p.NewRequest();
 }
 
+// Loads a policy of the corpus by file name, or fails the test (null).
+inline std::shared_ptr<const Policy> LoadCorpusPolicy(const std::string& file) {
+  auto p = Policy::Load(std::string(WRIT_POLICY_DIR) + "/" + file);
+  EXPECT_TRUE(p.ok()) << p.status().message();
+  return p.ok() ? *p : nullptr;
+}
+
 inline std::string Schema() {
   return ReadFileOrDie(std::string(WRIT_POLICY_DIR) + "/disclosure-schema.writ");
 }

@@ -18,7 +18,8 @@ namespace {
 std::string Generate(const Policy& p, std::mt19937_64& rng, double p_missing, double p_problem) {
   std::uniform_real_distribution<double> u(0, 1);
   boost::json::object root;
-  static const char* kStrings[] = {"US", "DE", "FR", "IN", "Q0001", "Q0002", "", "AT", "BR"};
+  static const char* kStrings[] = {"US", "DE", "FR", "IN", "Q0001", "Q0002", "",
+                                   "AT", "BR", "x",  "y",  "xz",    "m",     "z"};
   for (size_t i = 0; i < p.attribute_count(); ++i) {
     const std::string& path = p.attribute_path(i);
     auto h = *p.Attribute(path);
@@ -132,6 +133,136 @@ TEST(DifferentialTest, CompiledAndReferenceEvaluatorsAgree) {
   EXPECT_GE(compared, 100000u);
   EXPECT_GE(first_match_policies, 1u);
   EXPECT_GT(open_decisions, 0u);  // the mix does exercise the fail-safe rule
+}
+
+}  // namespace
+}  // namespace writ
+
+namespace writ {
+namespace {
+
+// A random policy over a schema of every attribute type, with conditions
+// built from every operator, nested and/or/not, unless, disclose, both
+// combining algorithms and any default: constructs the corpus may not use.
+class RandomPolicy {
+ public:
+  explicit RandomPolicy(uint64_t seed) : rng_(seed) {}
+
+  std::string Text() {
+    std::string s = "enum Color { red, green, blue, black }\nenum Item { a, b, c, d }\n";
+    s += "attr flag : bool\nattr other : bool\nattr n : int\nattr m : int\nattr name : string\n";
+    s += "attr day : date\nattr due : date\nattr color : Color\nattr shade : Color\n";
+    s += "attr colors : set<Color>\nattr tags : set<string>\nattr asked : set<Item>\n";
+    s += "let warm = {red, black}\nlet known = {\"x\", \"y\"}\n";
+    const char* effects[] = {"allow", "review", "deny"};
+    s += std::string("policy p { combine ") + (rng_() % 2 ? "first_match" : "deny_overrides") +
+         " items asked default " + effects[rng_() % 3] + " \"d\" }\n";
+    int rules = 1 + rng_() % 8;
+    for (int i = 0; i < rules; ++i) {
+      std::string effect = effects[rng_() % 3];
+      s += "rule r" + std::to_string(i) + " {\n  when " + Cond(0) + "\n";
+      if (rng_() % 4 == 0) s += "  unless " + Cond(1) + "\n";
+      s += "  then " + effect + " \"m\"\n";
+      if (effect != "deny" && rng_() % 2) s += "  disclose {" + Items() + "}\n";
+      s += "}\n";
+    }
+    return s;
+  }
+
+ private:
+  std::string Items() {
+    const char* items[] = {"a", "b", "c", "d"};
+    std::string out = items[rng_() % 4];
+    if (rng_() % 2) out += std::string(", ") + (out == "b" ? "c" : "b");
+    return out;
+  }
+  std::string Atom() {
+    const char* colors[] = {"red", "green", "blue", "black"};
+    switch (rng_() % 20) {
+      case 0:
+        return "flag";
+      case 1:
+        return "not other";
+      case 2:
+        return "n > " + std::to_string(rng_() % 6);
+      case 3:
+        return "n <= m";
+      case 4:
+        return "n != 3";
+      case 5:
+        return std::string("name == \"") + (rng_() % 2 ? "x" : "z") + "\"";
+      case 6:
+        return "name in known";
+      case 7:
+        return "name like \"x*\"";
+      case 8:
+        return "name < \"m\"";
+      case 9:
+        return "day >= 2024-06-01";
+      case 10:
+        return "due > day";
+      case 11:
+        return std::string("color == ") + colors[rng_() % 4];
+      case 12:
+        return "color not in warm";
+      case 13:
+        return "color == shade";
+      case 14:
+        return std::string("colors contains ") + colors[rng_() % 4];
+      case 15:
+        return "colors contains_any {green, blue}";
+      case 16:
+        return "tags contains \"x\"";
+      case 17:
+        return "tags contains_all {\"x\", \"y\"}";
+      case 18:
+        return "asked contains_none {d}";
+      default:
+        return rng_() % 2 ? "name is present" : "day is missing";
+    }
+  }
+  std::string Cond(int depth) {
+    if (depth >= 2 || rng_() % 3 == 0) return Atom();
+    std::string l = Cond(depth + 1), r = Cond(depth + 1);
+    switch (rng_() % 3) {
+      case 0:
+        return "(" + l + " and " + r + ")";
+      case 1:
+        return "(" + l + " or " + r + ")";
+      default:
+        return "not (" + l + ")";
+    }
+  }
+  std::mt19937_64 rng_;
+};
+
+TEST(DifferentialTest, RandomPoliciesOfEveryConstructAgree) {
+  size_t compared = 0;
+  for (uint64_t seed = 1; seed <= 150; ++seed) {
+    RandomPolicy gen(seed);
+    std::string text = gen.Text();
+    auto loaded = Policy::Load("p.writ", testing::InMemory({{"p.writ", text}}));
+    ASSERT_TRUE(loaded.ok()) << loaded.status().message() << "\n" << text;
+    const Policy& p = **loaded;
+    detail::ReferenceEvaluator ref(p.data());
+    std::mt19937_64 rng(seed * 7919);
+    Request req = p.NewRequest();
+    for (int i = 0; i < 200; ++i) {
+      std::string json = Generate(p, rng, 0.2, 0.03);
+      ASSERT_TRUE(p.ParseRequest(json, req).ok());
+      Decision fast = p.Decide(req);
+      Decision slow = ref.Decide(p, req);
+      ++compared;
+      ASSERT_EQ(fast.effect(), slow.effect()) << text << "\n" << json;
+      ASSERT_EQ(fast.deciding_rules(), slow.deciding_rules()) << text << "\n" << json;
+      ASSERT_EQ(fast.granted_mask(), slow.granted_mask()) << text << "\n" << json;
+      ASSERT_EQ(fast.missing(), slow.missing()) << text << "\n" << json;
+      // Explanations are built for every kind of condition without failing.
+      Explanation e = p.Explain(req);
+      ASSERT_EQ(e.rules.size(), p.rule_count());
+    }
+  }
+  EXPECT_EQ(compared, 30000u);
 }
 
 }  // namespace

@@ -321,13 +321,16 @@ TEST(EvaluatorTest, SchemasWithMoreThan64AttributesSpillAndStillDecide) {
   std::string text = "policy p { default deny \"no\" }\n";
   for (int i = 0; i < 130; ++i) text += "attr a" + std::to_string(i) + " : bool\n";
   text += "attr day : date\nattr n : int\n";
-  text += "rule late { when a129 and a70 and not a3 and day >= 2024-01-01 and n > 2 then allow \"x\" }\n";
+  text +=
+      "rule late { when a129 and a70 and not a3 and day >= 2024-01-01 and n > 2 then allow \"x\" "
+      "}\n";
   auto p = testing::LoadOrDie(text);
   ASSERT_NE(p, nullptr);
   Decision d = p->Decide(testing::Json(
       *p, R"({"a129": true, "a70": true, "a3": false, "day": "2024-05-01", "n": 3})"));
   EXPECT_EQ(d.effect(), Effect::kAllow);
-  Decision open = p->Decide(testing::Json(*p, R"({"a70": true, "a3": false, "day": "2024-05-01", "n": 3})"));
+  Decision open =
+      p->Decide(testing::Json(*p, R"({"a70": true, "a3": false, "day": "2024-05-01", "n": 3})"));
   EXPECT_EQ(open.effect(), Effect::kReview);
   EXPECT_EQ(open.missing(), std::vector<std::string>{"a129"});
   Decision no = p->Decide(testing::Json(*p, R"({"a129": true, "a70": true, "a3": true})"));

@@ -84,7 +84,7 @@ struct CompiledRule {
   std::string message;
 };
 
-// What evaluation reads of a rule, packed together (24 bytes) so that
+// What evaluation reads of a rule, packed together (40 bytes) so that
 // visiting a rule touches one small record, not the whole CompiledRule.
 // Most rules are a conjunction of leaf conditions: those are copied, in
 // evaluation order, to Program::conjuncts[first, first + count), and the

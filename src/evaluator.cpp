@@ -217,10 +217,6 @@ Tri EvalNode(const Program& p, uint32_t index, const Request& r, const uint64_t*
 
 }  // namespace
 
-Tri Evaluator::Eval(const Program& p, uint32_t index, const Request& r) {
-  return EvalNode(p, index, r, r.data_.data(), r.values());
-}
-
 namespace {
 
 // Rule indices found during one decision. On the stack; moves to the heap

@@ -11,11 +11,7 @@
 namespace writ {
 namespace {
 
-std::shared_ptr<const Policy> Telegram() {
-  auto p = testing::LoadCorpusPolicy("telegram-2024.writ");
-  if (!p) std::abort();  // reported by LoadCorpusPolicy; nothing below can run
-  return p;
-}
+using testing::Telegram;
 
 const char* kSubpoena = R"({"received": "2024-10-02", "requester": {"kind": "law_enforcement"},
   "instrument": {"type": "subpoena", "issuer": "judge", "expires": "2025-01-01"},

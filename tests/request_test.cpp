@@ -1,18 +1,12 @@
 // Requests from JSON (LANGUAGE.md §6, input problems) and through the API.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-
 #include "testing/helpers.hpp"
 
 namespace writ {
 namespace {
 
-std::shared_ptr<const Policy> Telegram() {
-  auto p = testing::LoadCorpusPolicy("telegram-2024.writ");
-  if (!p) std::abort();  // reported by LoadCorpusPolicy; nothing below can run
-  return p;
-}
+using testing::Telegram;
 
 TEST(RequestTest, WrongTypeUnknownEnumAndBadDateAreProblemsDecidedFailSafe) {
   auto p = Telegram();

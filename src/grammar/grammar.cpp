@@ -378,27 +378,12 @@ void SkipSpace(const char*& it, const char* end) {
   x3::skip_over(it, end, x3::make_context<x3::skipper_tag>(skipper));
 }
 
-namespace {
-template <typename Rule, typename Attr>
-bool Run(const Rule& rule, const char*& it, const char* end, Attr& out, SyntaxError& error,
-         bool whole) {
-  const char* start = it;
+bool ParseDeclaration(const char*& it, const char* end, cst::Decl& out, SyntaxError& error) {
   try {
-    bool ok = x3::phrase_parse(it, end, rule, skipper, out);
-    if (ok && whole) {
-      SkipSpace(it, end);
-      ok = it == end;
-      if (!ok) {
-        error.where = it;
-        error.expected = "end of expression";
-        return false;
-      }
-    }
-    if (!ok) {
-      error.where = it == start ? start : it;
-      error.expected = rule.name;
-    }
-    return ok;
+    if (x3::phrase_parse(it, end, declaration, skipper, out)) return true;
+    error.where = it;
+    error.expected = declaration.name;
+    return false;
   } catch (const x3::expectation_failure<const char*>& x) {
     error.where = x.where();
     error.expected = x.which();
@@ -408,15 +393,6 @@ bool Run(const Rule& rule, const char*& it, const char* end, Attr& out, SyntaxEr
       error.expected = "valid syntax";
     return false;
   }
-}
-}  // namespace
-
-bool ParseDeclaration(const char*& it, const char* end, cst::Decl& out, SyntaxError& error) {
-  return Run(declaration, it, end, out, error, false);
-}
-
-bool ParseExpression(const char*& it, const char* end, cst::OrExpr& out, SyntaxError& error) {
-  return Run(or_expr, it, end, out, error, true);
 }
 
 }  // namespace writ::detail::grammar

@@ -25,9 +25,6 @@ void SkipSpace(const char*& it, const char* end);
 // advances `it` past it and returns true. On failure fills `error`.
 bool ParseDeclaration(const char*& it, const char* end, cst::Decl& out, SyntaxError& error);
 
-// Parses a standalone expression (whole input), for tests and tools.
-bool ParseExpression(const char*& it, const char* end, cst::OrExpr& out, SyntaxError& error);
-
 }  // namespace writ::detail::grammar
 
 #endif  // WRIT_SRC_GRAMMAR_GRAMMAR_HPP_

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -65,8 +66,12 @@ inline std::shared_ptr<const Policy> LoadCorpusPolicy(const std::string& file) {
   return p.ok() ? *p : nullptr;
 }
 
-inline std::string Schema() {
-  return ReadFileOrDie(std::string(WRIT_POLICY_DIR) + "/disclosure-schema.writ");
+// The Telegram 2024 policy of the corpus; aborts the test program if it does
+// not load (LoadCorpusPolicy has reported why), since nothing else can run.
+inline std::shared_ptr<const Policy> Telegram() {
+  auto p = LoadCorpusPolicy("telegram-2024.writ");
+  if (!p) std::abort();
+  return p;
 }
 
 }  // namespace writ::testing

@@ -15,8 +15,6 @@ namespace writ::detail {
 
 class Evaluator {
  public:
-  // The truth value of node `node` for `request`.
-  static Tri Eval(const Program& program, uint32_t node, const Request& request);
   // Decides `request`; `policy` is recorded in the decision.
   static void Decide(const Policy& policy, const Program& program, const Request& request,
                      Decision& out);

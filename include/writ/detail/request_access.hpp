@@ -13,7 +13,6 @@ namespace writ::detail {
 
 struct RequestAccess {
   static uint64_t Word(const Request& r, uint32_t i) { return r.Load(i); }
-  static const std::string& String(const Request& r, uint32_t i) { return r.strings_[i]; }
   static ValueView View(const Request& r, uint32_t i, TypeKind kind) {
     ValueView v;
     v.kind = kind;

@@ -4,7 +4,8 @@
 // specific node kind that can decide it with a word operation (enum
 // membership as a bit test, string equality as an interned-id compare), and
 // constant sub-expressions fold away. Rules that test one attribute for
-// equality with a constant are indexed by that value.
+// equality with a constant are indexed by that value; the others (up to 64)
+// are also laid out bit-parallel (rule_bitmap.cpp).
 #include "writ/detail/compiler.hpp"
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <set>
 
 #include "writ/detail/compare.hpp"
+#include "writ/detail/rule_bitmap.hpp"
 
 namespace writ::detail {
 namespace {
@@ -60,6 +62,7 @@ class Compiler {
     for (const auto& r : p_.rules) p_.hot.push_back(Hot(r));
     if (p_.items_attr >= 0) p_.items_off = m_.schema.attrs[p_.items_attr].offset;
     BuildIndex();
+    p_.bitmap = BuildRuleBitmap(p_, p_.index.unindexed);
     return std::move(p_);
   }
 

@@ -250,20 +250,189 @@ class RuleList {
 
 }  // namespace
 
+namespace {
+
+// The rules of a RuleBitmap that certainly apply, and those whose
+// applicability is unknown (bit j: rule rule_ids[j]).
+struct BitOutcome {
+  uint64_t applies = 0;
+  uint64_t unknown = 0;
+};
+
+inline __attribute__((always_inline)) BitOutcome EvalBitmap(const Program& p, const Request& r,
+                                                            const uint64_t* present,
+                                                            const unsigned char* values) {
+  const RuleBitmap& b = p.bitmap;
+  BitOutcome o;
+  if (b.fast && (present[0] & b.need) == b.need) {
+    // Every attribute read is present: a rule survives unless some row or
+    // predicate falsifies it.
+    uint64_t alive = ~b.never;
+    for (const RowAttribute& a : b.attrs) alive &= b.row_masks[a.rows + (values[a.off] & 63)];
+    for (const RangePredicate& q : b.ranges) {
+      const int64_t x = static_cast<int64_t>(Load8(values + q.at)) >> q.shift;
+      const int64_t y = (static_cast<int64_t>(Load8(values + q.at2)) >> q.shift2) & q.y_mask;
+      const uint64_t d = static_cast<uint64_t>(x) - static_cast<uint64_t>(y);
+      const bool ok = ((d - q.lo <= q.span) &
+                       (((static_cast<uint64_t>(x) & q.and_mask) ^ q.xor_value) == 0)) != q.negate;
+      alive &= ~(q.rules & (uint64_t{0} - !ok));
+    }
+    for (uint32_t i : b.present_leaves) {
+      const Predicate& q = b.predicates[i];
+      alive &= EvalPresentLeaf(p, q.leaf, values) ? ~uint64_t{0} : ~q.rules;
+    }
+    o.applies = alive & b.flat;
+  } else {
+    // Kleene: a rule is false when some conjunct is false, else unknown when
+    // some conjunct is unknown.
+    uint64_t falsified = b.never, open = 0;
+    auto has = [present](uint32_t i) { return (present[i >> 6] >> (i & 63)) & 1; };
+    for (const RowAttribute& a : b.attrs) {
+      if (has(a.slot)) {
+        falsified |= ~b.row_masks[a.rows + (values[a.off] & 63)];
+      } else {
+        open |= a.tests;
+      }
+    }
+    for (const Predicate& q : b.predicates) {
+      Tri t = EvalLeaf(p, q.leaf, r, present, values);
+      if (t == kFalse) falsified |= q.rules;
+      if (t == kUnknown) open |= q.rules;
+    }
+    o.applies = b.flat & ~falsified & ~open;
+    o.unknown = b.flat & ~falsified & open;
+  }
+  for (uint64_t t = b.trees; t != 0; t &= t - 1) {
+    const int j = __builtin_ctzll(t);
+    Tri x = EvalNode(p, p.hot[b.rule_ids[j]].root, r, present, values);
+    if (x == kTrue) o.applies |= uint64_t{1} << j;
+    if (x == kUnknown) o.unknown |= uint64_t{1} << j;
+  }
+  return o;
+}
+
+}  // namespace
+
+struct Evaluator::Steps {
+  // Resets `out` for a new decision.
+  static void Begin(const Policy& policy, const Request& r, Decision& out) {
+    out.policy_ = &policy;
+    out.open_ = false;
+    out.by_default_ = false;
+    if (!out.deciding_.empty()) out.deciding_.clear();
+    if (!out.missing_.empty()) out.missing_.clear();
+    out.granted_ = out.withheld_ = 0;
+    if (!r.problems_.empty() || !out.problems_.empty()) out.problems_ = r.problems_;
+  }
+
+  // The items the request asks for (0 when it names none).
+  static uint64_t Requested(const Program& p, const Request& r) {
+    const bool has_items = p.items_attr >= 0 && r.present(p.items_attr);
+    return has_items ? Load8(r.values() + p.items_off) : 0;
+  }
+
+  // Adds the missing attributes that `rule` reads to the decision.
+  static void AddMissing(const Program& p, uint32_t rule, const Request& r, Decision& out) {
+    for (uint32_t a : p.rules[rule].reads) {
+      if (!r.present(a) &&
+          std::find(out.missing_.begin(), out.missing_.end(), a) == out.missing_.end())
+        out.missing_.push_back(a);
+    }
+  }
+
+  // The open outcome (LANGUAGE.md §6): review, nothing granted.
+  static void DecideOpen(uint64_t requested, Decision& out) {
+    std::sort(out.missing_.begin(), out.missing_.end());
+    out.open_ = true;
+    out.effect_ = Effect::kReview;
+    out.withheld_ = requested;
+  }
+
+  // The effects that override `e` under deny_overrides.
+  static uint64_t Above(const RuleBitmap& b, Effect e) {
+    switch (e) {
+      case Effect::kAllow:
+        return b.by_effect[1] | b.by_effect[2];
+      case Effect::kReview:
+        return b.by_effect[2];
+      default:
+        return 0;
+    }
+  }
+
+  // Combines the outcome of a policy whose rules are all in the bitmap (no
+  // index), without lists: rule j is bit j.
+  static void DecideByBits(const Program& p, const Request& r, BitOutcome o, Decision& out) {
+    const RuleBitmap& b = p.bitmap;
+    const uint64_t applies = o.applies;
+    // The outcome when every unknown rule is read as not applying, and the
+    // unknown rules whose applying would change it (the fail-safe rule).
+    Effect baseline = p.default_effect;
+    uint64_t changing = 0;
+    int first = 0;
+    if (applies == 0) {
+      changing = o.unknown & ~b.by_effect[static_cast<int>(baseline)];
+    } else if (p.first_match) {
+      first = __builtin_ctzll(applies);
+      baseline = p.hot[b.rule_ids[first]].effect;
+      const uint64_t before = (uint64_t{1} << first) - 1;
+      changing = o.unknown & before & ~b.by_effect[static_cast<int>(baseline)];
+    } else {
+      baseline = (applies & b.by_effect[2])   ? Effect::kDeny
+                 : (applies & b.by_effect[1]) ? Effect::kReview
+                                              : Effect::kAllow;
+      changing = o.unknown & Above(b, baseline);
+    }
+    const uint64_t requested = Requested(p, r);
+    if (changing != 0) {
+      for (uint64_t t = changing; t != 0; t &= t - 1)
+        AddMissing(p, b.rule_ids[__builtin_ctzll(t)], r, out);
+      DecideOpen(requested, out);
+      return;
+    }
+    out.effect_ = baseline;
+    uint64_t may = 0;
+    if (applies == 0) {
+      out.by_default_ = true;
+      may = p.items_all;
+    } else if (p.first_match) {
+      out.deciding_.push_back(b.rule_ids[first]);
+      may = p.hot[b.rule_ids[first]].disclose_mask;
+    } else {
+      for (uint64_t t = applies & b.by_effect[static_cast<int>(baseline)]; t != 0; t &= t - 1) {
+        const int j = __builtin_ctzll(t);
+        out.deciding_.push_back(b.rule_ids[j]);
+        may |= p.hot[b.rule_ids[j]].disclose_mask;
+      }
+    }
+    out.granted_ = baseline == Effect::kDeny ? 0 : requested & may;
+    out.withheld_ = requested & ~out.granted_;
+  }
+};
+
 void Evaluator::Decide(const Policy& policy, const Program& p, const Request& r, Decision& out) {
-  out.policy_ = &policy;
-  out.open_ = false;
-  out.by_default_ = false;
-  if (!out.deciding_.empty()) out.deciding_.clear();
-  if (!out.missing_.empty()) out.missing_.clear();
-  out.granted_ = out.withheld_ = 0;
-  if (!r.problems_.empty() || !out.problems_.empty()) out.problems_ = r.problems_;
+  using S = Steps;
+  S::Begin(policy, r, out);
+  const uint64_t* present = r.data_.data();
+  const unsigned char* values = r.values();
+  const RuleIndex& idx = p.index;
+  const bool use_index = idx.attr >= 0 && r.present(idx.attr);
+  if (p.bitmap.enabled && idx.attr < 0) {
+    S::DecideByBits(p, r, EvalBitmap(p, r, present, values), out);
+    return;
+  }
 
   // Rules that certainly apply, and rules whose applicability is unknown.
   RuleList applying, unknown;
   bool stopped = false;  // first_match found its rule
-  const uint64_t* present = r.data_.data();
-  const unsigned char* values = r.values();
+  auto record = [&](uint32_t i, Tri t) __attribute__((always_inline)) {
+    if (t == kTrue) {
+      applying.push_back(i);
+      stopped = p.first_match;
+    } else if (t == kUnknown) {
+      unknown.push_back(i);
+    }
+  };
   auto visit = [&](uint32_t i) __attribute__((always_inline)) {
     const HotRule& h = p.hot[i];
     Tri t;
@@ -290,21 +459,15 @@ void Evaluator::Decide(const Policy& policy, const Program& p, const Request& r,
     } else {
       t = EvalNode(p, h.root, r, present, values);
     }
-    if (t == kTrue) {
-      applying.push_back(i);
-      stopped = p.first_match;
-    } else if (t == kUnknown) {
-      unknown.push_back(i);
-    }
+    record(i, t);
   };
 
-  const RuleIndex& idx = p.index;
-  if (idx.attr < 0 || !r.present(idx.attr)) {
+  if (!use_index) {
     const uint32_t n = static_cast<uint32_t>(p.hot.size());
     for (uint32_t i = 0; i < n && !stopped; ++i) visit(i);
   } else {
     // Merge the unindexed rules with the bucket of the request's value, in
-    // rule order.
+    // rule order. The unindexed rules come from the bitmap when it has them.
     uint64_t key = r.Load(idx.attr);
     const uint32_t* bucket = nullptr;
     size_t bucket_n = 0;
@@ -313,10 +476,18 @@ void Evaluator::Decide(const Policy& policy, const Program& p, const Request& r,
       bucket_n = idx.bucket_start[key + 1] - idx.bucket_start[key];
     }
     const std::vector<uint32_t>& all = idx.unindexed;
+    BitOutcome bits;
+    if (p.bitmap.enabled) bits = EvalBitmap(p, r, present, values);
     size_t a = 0, b = 0;
     while (!stopped && (a < all.size() || b < bucket_n)) {
       if (b == bucket_n || (a < all.size() && all[a] < bucket[b])) {
-        visit(all[a++]);
+        if (p.bitmap.enabled) {
+          const bool yes = (bits.applies >> a) & 1, maybe = (bits.unknown >> a) & 1;
+          record(all[a], yes ? kTrue : maybe ? kUnknown : kFalse);
+        } else {
+          visit(all[a]);
+        }
+        ++a;
       } else {
         visit(bucket[b++]);
       }
@@ -335,24 +506,18 @@ void Evaluator::Decide(const Policy& policy, const Program& p, const Request& r,
   }
   // An unknown rule leaves the decision open if its applying would change
   // the outcome (LANGUAGE.md §6, the fail-safe rule).
+  bool open = false;
   for (uint32_t i : unknown) {
     Effect e = p.hot[i].effect;
     bool changes = p.first_match || applying.empty() ? e != baseline : e > baseline;
     if (!changes) continue;
-    out.open_ = true;
-    for (uint32_t a : p.rules[i].reads) {
-      if (!r.present(a) &&
-          std::find(out.missing_.begin(), out.missing_.end(), a) == out.missing_.end())
-        out.missing_.push_back(a);
-    }
+    open = true;
+    S::AddMissing(p, i, r, out);
   }
 
-  const bool has_items = p.items_attr >= 0 && r.present(p.items_attr);
-  const uint64_t requested = has_items ? Load8(values + p.items_off) : 0;
-  if (out.open_) {
-    std::sort(out.missing_.begin(), out.missing_.end());
-    out.effect_ = Effect::kReview;
-    out.withheld_ = requested;
+  const uint64_t requested = S::Requested(p, r);
+  if (open) {
+    S::DecideOpen(requested, out);
     return;
   }
   out.effect_ = baseline;

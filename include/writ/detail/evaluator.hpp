@@ -18,6 +18,9 @@ class Evaluator {
   // Decides `request`; `policy` is recorded in the decision.
   static void Decide(const Policy& policy, const Program& program, const Request& request,
                      Decision& out);
+
+ private:
+  struct Steps;  // the parts of a decision (evaluator.cpp)
 };
 
 }  // namespace writ::detail

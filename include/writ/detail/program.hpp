@@ -112,6 +112,63 @@ struct RuleIndex {
   std::vector<uint32_t> unindexed;  // rules evaluated for every request
 };
 
+// Up to 64 rules decided together, one bit per rule ("bit-parallel", after
+// Lakshman and Stiliadis' packet classifiers). For each enum or bool
+// attribute that the rules compare with constants, a row per value holds the
+// rules that value does not falsify, so a decision reads one row per
+// attribute instead of one condition per rule. Every other condition is a
+// predicate, evaluated once however many rules share it; rules that are not
+// flat conjunctions are evaluated as trees. Bit j stands for rule
+// rule_ids[j] (ascending).
+struct RowAttribute {
+  uint32_t slot = 0;   // attribute index (presence bit)
+  uint32_t off = 0;    // value offset: a 1-byte member index or bool
+  uint32_t rows = 0;   // row_masks[rows + value], value in [0, 64)
+  uint64_t tests = 0;  // the rules that compare this attribute
+};
+
+struct Predicate {
+  Node leaf;
+  uint64_t rules = 0;  // the rules this condition is a conjunct of
+};
+
+// A predicate in one branch-free form, for the fast case: with x and y the
+// values at two offsets (y = 0 without a second attribute),
+//   ((x - y) - lo <= span, unsigned) and ((x & and_mask) ^ xor_value) == 0,
+// negated when `negate`. Ranges, comparisons of two attributes and set
+// tests are all this. Each value is loaded as the 8 bytes that end where it
+// ends and shifted down arithmetically (`shift` = 64 - 8 * width), so the
+// load never reads past the request's values (the presence words lie
+// before them).
+struct RangePredicate {
+  int32_t at = 0, at2 = 0;  // load offsets, relative to the values
+  uint8_t shift = 0, shift2 = 0;
+  bool negate = false;
+  uint64_t y_mask = 0;  // ~0 with a second attribute, else 0
+  uint64_t lo = 0, span = 0;
+  uint64_t and_mask = 0, xor_value = 0;
+  uint64_t rules = 0;
+};
+
+struct RuleBitmap {
+  bool enabled = false;
+  std::vector<uint32_t> rule_ids;
+  std::vector<RowAttribute> attrs;
+  std::vector<uint64_t> row_masks;
+  std::vector<Predicate> predicates;     // every other conjunct, for Kleene
+  std::vector<RangePredicate> ranges;    // the fast case: predicates so written,
+  std::vector<uint32_t> present_leaves;  // and the others (indices of predicates)
+  uint64_t flat = 0;                     // rules decided by attrs and predicates alone
+  uint64_t trees = 0;                    // rules evaluated as a tree
+  uint64_t never = 0;                    // flat rules with a constant false conjunct
+  // The fast case: every attribute the attrs and predicates read has its
+  // presence bit in word 0 and is present (`need`), and every predicate is a
+  // kind EvalPresentLeaf decides; then no condition is unknown.
+  uint64_t need = 0;
+  bool fast = false;
+  uint64_t by_effect[3] = {0, 0, 0};  // rules with each Effect
+};
+
 struct Program {
   std::vector<Node> nodes;
   std::vector<uint32_t> children;
@@ -123,6 +180,7 @@ struct Program {
   std::vector<Node> conjuncts;  // the leaves of conjunctive rules, contiguous
   uint32_t items_off = 0;       // where a Request keeps the items mask
   RuleIndex index;
+  RuleBitmap bitmap;  // over index.unindexed (every rule without an index)
   bool first_match = false;
   Effect default_effect = Effect::kDeny;
   std::string default_message;

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "testing/helpers.hpp"
+#include "writ/detail/evaluator.hpp"
 #include "writ/detail/reference_evaluator.hpp"
 
 namespace writ {
@@ -146,7 +147,9 @@ namespace {
 // combining algorithms and any default: constructs the corpus may not use.
 class RandomPolicy {
  public:
-  explicit RandomPolicy(uint64_t seed) : rng_(seed) {}
+  // `many`: 20 to 100 rules, most keyed on `color == ...` (so the rule
+  // index is built, with more or fewer than 64 unindexed rules).
+  RandomPolicy(uint64_t seed, bool many) : rng_(seed), many_(many) {}
 
   std::string Text() {
     std::string s = "enum Color { red, green, blue, black }\nenum Item { a, b, c, d }\n";
@@ -157,10 +160,15 @@ class RandomPolicy {
     const char* effects[] = {"allow", "review", "deny"};
     s += std::string("policy p { combine ") + (rng_() % 2 ? "first_match" : "deny_overrides") +
          " items asked default " + effects[rng_() % 3] + " \"d\" }\n";
-    int rules = 1 + rng_() % 8;
+    const int rules = many_ ? 20 + rng_() % 81 : 1 + rng_() % 8;
+    const int keyed_percent = rng_() % 100;
+    const char* colors[] = {"red", "green", "blue", "black"};
     for (int i = 0; i < rules; ++i) {
       std::string effect = effects[rng_() % 3];
-      s += "rule r" + std::to_string(i) + " {\n  when " + Cond(0) + "\n";
+      std::string when = Cond(0);
+      if (many_ && static_cast<int>(rng_() % 100) < keyed_percent)
+        when = std::string("color == ") + colors[rng_() % 4] + " and " + when;
+      s += "rule r" + std::to_string(i) + " {\n  when " + when + "\n";
       if (rng_() % 4 == 0) s += "  unless " + Cond(1) + "\n";
       s += "  then " + effect + " \"m\"\n";
       if (effect != "deny" && rng_() % 2) s += "  disclose {" + Items() + "}\n";
@@ -234,35 +242,51 @@ class RandomPolicy {
     }
   }
   std::mt19937_64 rng_;
+  bool many_ = false;
 };
 
+// Seeds 1-150: up to 8 rules (decided bit-parallel); 151-180: 20 to 100
+// rules, indexed or not. Every decision is also made with the bit-parallel
+// form switched off, so the per-rule path is compared on every policy too.
 TEST(DifferentialTest, RandomPoliciesOfEveryConstructAgree) {
   size_t compared = 0;
-  for (uint64_t seed = 1; seed <= 150; ++seed) {
-    RandomPolicy gen(seed);
+  size_t shapes[4] = {0, 0, 0, 0};  // [indexed * 2 + bit-parallel]
+  for (uint64_t seed = 1; seed <= 180; ++seed) {
+    RandomPolicy gen(seed, seed > 150);
     std::string text = gen.Text();
     auto loaded = Policy::Load("p.writ", testing::InMemory({{"p.writ", text}}));
     ASSERT_TRUE(loaded.ok()) << loaded.status().message() << "\n" << text;
     const Policy& p = **loaded;
     detail::ReferenceEvaluator ref(p.data());
+    const detail::Program& program = p.data().program;
+    ++shapes[(program.index.attr >= 0 ? 2 : 0) + (program.bitmap.enabled ? 1 : 0)];
+    detail::Program per_rule = program;
+    per_rule.bitmap.enabled = false;
     std::mt19937_64 rng(seed * 7919);
     Request req = p.NewRequest();
     for (int i = 0; i < 200; ++i) {
       std::string json = Generate(p, rng, 0.2, 0.03);
       ASSERT_TRUE(p.ParseRequest(json, req).ok());
-      Decision fast = p.Decide(req);
       Decision slow = ref.Decide(p, req);
+      Decision fast = p.Decide(req), fast_per_rule;
+      detail::Evaluator::Decide(p, per_rule, req, fast_per_rule);
       ++compared;
-      ASSERT_EQ(fast.effect(), slow.effect()) << text << "\n" << json;
-      ASSERT_EQ(fast.deciding_rules(), slow.deciding_rules()) << text << "\n" << json;
-      ASSERT_EQ(fast.granted_mask(), slow.granted_mask()) << text << "\n" << json;
-      ASSERT_EQ(fast.missing(), slow.missing()) << text << "\n" << json;
+      for (const Decision* d : {&fast, &fast_per_rule}) {
+        ASSERT_EQ(d->effect(), slow.effect()) << text << "\n" << json;
+        ASSERT_EQ(d->deciding_rules(), slow.deciding_rules()) << text << "\n" << json;
+        ASSERT_EQ(d->granted_mask(), slow.granted_mask()) << text << "\n" << json;
+        ASSERT_EQ(d->withheld_mask(), slow.withheld_mask()) << text << "\n" << json;
+        ASSERT_EQ(d->missing(), slow.missing()) << text << "\n" << json;
+        ASSERT_EQ(d->open(), slow.open()) << text << "\n" << json;
+      }
       // Explanations are built for every kind of condition without failing.
       Explanation e = p.Explain(req);
       ASSERT_EQ(e.rules.size(), p.rule_count());
     }
   }
-  EXPECT_EQ(compared, 30000u);
+  EXPECT_EQ(compared, 36000u);
+  // Every shape of evaluation was met.
+  for (size_t n : shapes) EXPECT_GT(n, 0u);
 }
 
 }  // namespace

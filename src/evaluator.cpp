@@ -259,6 +259,43 @@ struct BitOutcome {
   uint64_t unknown = 0;
 };
 
+// Some attribute the rules read is missing (or the bitmap has conditions
+// EvalPresentLeaf does not decide): Kleene. A rule is false when some
+// conjunct is false, else unknown when some conjunct is unknown.
+__attribute__((noinline)) BitOutcome EvalBitmapKleene(const Program& p, const Request& r,
+                                                      const uint64_t* present,
+                                                      const unsigned char* values) {
+  const RuleBitmap& b = p.bitmap;
+  uint64_t falsified = b.never, open = 0;
+  auto has = [present](uint32_t i) { return (present[i >> 6] >> (i & 63)) & 1; };
+  for (const RowAttribute& a : b.attrs) {
+    if (has(a.slot)) {
+      falsified |= ~b.row_masks[a.rows + (values[a.off] & 63)];
+    } else {
+      open |= a.tests;
+    }
+  }
+  for (const Predicate& q : b.predicates) {
+    Tri t = EvalLeaf(p, q.leaf, r, present, values);
+    if (t == kFalse) falsified |= q.rules;
+    if (t == kUnknown) open |= q.rules;
+  }
+  return {b.flat & ~falsified & ~open, b.flat & ~falsified & open};
+}
+
+// The rules that are not flat conjunctions, added to `o`.
+__attribute__((noinline)) void EvalBitmapTrees(const Program& p, const Request& r,
+                                               const uint64_t* present, const unsigned char* values,
+                                               BitOutcome& o) {
+  const RuleBitmap& b = p.bitmap;
+  for (uint64_t t = b.trees; t != 0; t &= t - 1) {
+    const int j = __builtin_ctzll(t);
+    Tri x = EvalNode(p, p.hot[b.rule_ids[j]].root, r, present, values);
+    if (x == kTrue) o.applies |= uint64_t{1} << j;
+    if (x == kUnknown) o.unknown |= uint64_t{1} << j;
+  }
+}
+
 inline __attribute__((always_inline)) BitOutcome EvalBitmap(const Program& p, const Request& r,
                                                             const uint64_t* present,
                                                             const unsigned char* values) {
@@ -269,13 +306,21 @@ inline __attribute__((always_inline)) BitOutcome EvalBitmap(const Program& p, co
     // predicate falsifies it.
     uint64_t alive = ~b.never;
     for (const RowAttribute& a : b.attrs) alive &= b.row_masks[a.rows + (values[a.off] & 63)];
+    // A false predicate clears its rules' bits: alive &= ~(rules & -false).
+    auto apply = [&alive](bool ok, uint64_t rules) { alive &= ~(rules & (uint64_t{0} - !ok)); };
     for (const RangePredicate& q : b.ranges) {
+      const uint64_t x =
+          static_cast<uint64_t>(static_cast<int64_t>(Load8(values + q.at)) >> q.shift);
+      apply((x - q.lo <= q.span) != q.negate, q.rules);
+    }
+    for (const RangePredicate& q : b.comparisons) {
       const int64_t x = static_cast<int64_t>(Load8(values + q.at)) >> q.shift;
-      const int64_t y = (static_cast<int64_t>(Load8(values + q.at2)) >> q.shift2) & q.y_mask;
-      const uint64_t d = static_cast<uint64_t>(x) - static_cast<uint64_t>(y);
-      const bool ok = ((d - q.lo <= q.span) &
-                       (((static_cast<uint64_t>(x) & q.and_mask) ^ q.xor_value) == 0)) != q.negate;
-      alive &= ~(q.rules & (uint64_t{0} - !ok));
+      const int64_t y = static_cast<int64_t>(Load8(values + q.at2)) >> q.shift2;
+      apply((static_cast<uint64_t>(x - y) - q.lo <= q.span) != q.negate, q.rules);
+    }
+    for (const RangePredicate& q : b.set_tests) {
+      const uint64_t x = Load8(values + q.at);
+      apply((((x & q.and_mask) ^ q.xor_value) == 0) != q.negate, q.rules);
     }
     for (uint32_t i : b.present_leaves) {
       const Predicate& q = b.predicates[i];
@@ -283,31 +328,9 @@ inline __attribute__((always_inline)) BitOutcome EvalBitmap(const Program& p, co
     }
     o.applies = alive & b.flat;
   } else {
-    // Kleene: a rule is false when some conjunct is false, else unknown when
-    // some conjunct is unknown.
-    uint64_t falsified = b.never, open = 0;
-    auto has = [present](uint32_t i) { return (present[i >> 6] >> (i & 63)) & 1; };
-    for (const RowAttribute& a : b.attrs) {
-      if (has(a.slot)) {
-        falsified |= ~b.row_masks[a.rows + (values[a.off] & 63)];
-      } else {
-        open |= a.tests;
-      }
-    }
-    for (const Predicate& q : b.predicates) {
-      Tri t = EvalLeaf(p, q.leaf, r, present, values);
-      if (t == kFalse) falsified |= q.rules;
-      if (t == kUnknown) open |= q.rules;
-    }
-    o.applies = b.flat & ~falsified & ~open;
-    o.unknown = b.flat & ~falsified & open;
+    o = EvalBitmapKleene(p, r, present, values);
   }
-  for (uint64_t t = b.trees; t != 0; t &= t - 1) {
-    const int j = __builtin_ctzll(t);
-    Tri x = EvalNode(p, p.hot[b.rule_ids[j]].root, r, present, values);
-    if (x == kTrue) o.applies |= uint64_t{1} << j;
-    if (x == kUnknown) o.unknown |= uint64_t{1} << j;
-  }
+  if (b.trees != 0) EvalBitmapTrees(p, r, present, values, o);
   return o;
 }
 
@@ -315,20 +338,27 @@ inline __attribute__((always_inline)) BitOutcome EvalBitmap(const Program& p, co
 
 struct Evaluator::Steps {
   // Resets `out` for a new decision.
-  static void Begin(const Policy& policy, const Request& r, Decision& out) {
+  static inline __attribute__((always_inline)) void Begin(const Policy& policy, const Request& r,
+                                                          Decision& out) {
     out.policy_ = &policy;
     out.open_ = false;
     out.by_default_ = false;
     if (!out.deciding_.empty()) out.deciding_.clear();
     if (!out.missing_.empty()) out.missing_.clear();
     out.granted_ = out.withheld_ = 0;
-    if (!r.problems_.empty() || !out.problems_.empty()) out.problems_ = r.problems_;
+    if (!r.problems_.empty() || !out.problems_.empty()) CopyProblems(r, out);
+  }
+  // Out of line: most requests have no problems.
+  static __attribute__((noinline)) void CopyProblems(const Request& r, Decision& out) {
+    out.problems_ = r.problems_;
   }
 
   // The items the request asks for (0 when it names none).
-  static uint64_t Requested(const Program& p, const Request& r) {
-    const bool has_items = p.items_attr >= 0 && r.present(p.items_attr);
-    return has_items ? Load8(r.values() + p.items_off) : 0;
+  static uint64_t Requested(const Program& p, const uint64_t* present,
+                            const unsigned char* values) {
+    if (p.items_attr < 0) return 0;
+    const uint32_t a = static_cast<uint32_t>(p.items_attr);
+    return ((present[a >> 6] >> (a & 63)) & 1) ? Load8(values + p.items_off) : 0;
   }
 
   // Adds the missing attributes that `rule` reads to the decision.
@@ -362,7 +392,8 @@ struct Evaluator::Steps {
 
   // Combines the outcome of a policy whose rules are all in the bitmap (no
   // index), without lists: rule j is bit j.
-  static void DecideByBits(const Program& p, const Request& r, BitOutcome o, Decision& out) {
+  static void DecideByBits(const Program& p, const Request& r, const uint64_t* present,
+                           const unsigned char* values, BitOutcome o, Decision& out) {
     const RuleBitmap& b = p.bitmap;
     const uint64_t applies = o.applies;
     // The outcome when every unknown rule is read as not applying, and the
@@ -383,7 +414,7 @@ struct Evaluator::Steps {
                                               : Effect::kAllow;
       changing = o.unknown & Above(b, baseline);
     }
-    const uint64_t requested = Requested(p, r);
+    const uint64_t requested = Requested(p, present, values);
     if (changing != 0) {
       for (uint64_t t = changing; t != 0; t &= t - 1)
         AddMissing(p, b.rule_ids[__builtin_ctzll(t)], r, out);
@@ -410,17 +441,23 @@ struct Evaluator::Steps {
   }
 };
 
-void Evaluator::Decide(const Policy& policy, const Program& p, const Request& r, Decision& out) {
+void Evaluator::DecideSmall(const Policy& policy, const Program& p, const Request& r,
+                            Decision& out) {
+  Steps::Begin(policy, r, out);
+  const uint64_t* present = r.data_.data();
+  const unsigned char* values = reinterpret_cast<const unsigned char*>(present + r.presence_words_);
+  Steps::DecideByBits(p, r, present, values, EvalBitmap(p, r, present, values), out);
+}
+
+// The unindexed rules come from the bitmap when it has them.
+void Evaluator::DecideGeneral(const Policy& policy, const Program& p, const Request& r,
+                              Decision& out) {
   using S = Steps;
   S::Begin(policy, r, out);
   const uint64_t* present = r.data_.data();
   const unsigned char* values = r.values();
   const RuleIndex& idx = p.index;
   const bool use_index = idx.attr >= 0 && r.present(idx.attr);
-  if (p.bitmap.enabled && idx.attr < 0) {
-    S::DecideByBits(p, r, EvalBitmap(p, r, present, values), out);
-    return;
-  }
 
   // Rules that certainly apply, and rules whose applicability is unknown.
   RuleList applying, unknown;
@@ -515,7 +552,7 @@ void Evaluator::Decide(const Policy& policy, const Program& p, const Request& r,
     S::AddMissing(p, i, r, out);
   }
 
-  const uint64_t requested = S::Requested(p, r);
+  const uint64_t requested = S::Requested(p, present, values);
   if (open) {
     S::DecideOpen(requested, out);
     return;

@@ -11,7 +11,6 @@
 
 #include <climits>
 #include <map>
-#include <optional>
 #include <tuple>
 
 namespace writ::detail {
@@ -60,9 +59,10 @@ bool PresentLeafKind(const Node& n) {
   }
 }
 
-// `n` as a RangePredicate, when it can be one.
-std::optional<RangePredicate> AsRange(const Node& n) {
-  RangePredicate q;
+enum class FastForm { kNone, kRange, kComparison, kSetTest };
+
+// `n` in the branch-free form of the fast case, when it has one.
+FastForm AsRange(const Node& n, RangePredicate& q) {
   auto load = [](uint32_t off, uint8_t width, int32_t& at, uint8_t& shift) {
     at = static_cast<int32_t>(off) + width - 8;
     shift = static_cast<uint8_t>(64 - 8 * width);
@@ -71,23 +71,23 @@ std::optional<RangePredicate> AsRange(const Node& n) {
   switch (n.kind) {
     case NodeKind::kDateInRange:
     case NodeKind::kIntInRange:
+      if (n.k2 < static_cast<int64_t>(n.k)) return FastForm::kNone;  // empty: no span says so
       load(n.off, n.width, q.at, q.shift);
       q.lo = n.k;
       q.span = static_cast<uint64_t>(n.k2) - n.k;
       q.negate = n.negate;
-      return q;
+      return FastForm::kRange;
     case NodeKind::kStringEqConst:
       load(n.off, n.width, q.at, q.shift);
       q.lo = n.k;
       q.span = 0;
       q.negate = n.negate;
-      return q;
+      return FastForm::kRange;
     case NodeKind::kWordCmpAttr: {
       // x op y as x - y in a range; no overflow for values of 4 bytes or less.
-      if (n.width > 4 || n.width2 > 4) return std::nullopt;
+      if (n.width > 4 || n.width2 > 4) return FastForm::kNone;
       load(n.off, n.width, q.at, q.shift);
       load(n.off2, n.width2, q.at2, q.shift2);
-      q.y_mask = kAll;
       int64_t lo = INT64_MIN, hi = INT64_MAX;
       switch (n.op) {
         case Op::kEq:
@@ -110,38 +110,36 @@ std::optional<RangePredicate> AsRange(const Node& n) {
           lo = 0;
           break;
         default:
-          return std::nullopt;
+          return FastForm::kNone;
       }
       q.lo = static_cast<uint64_t>(lo);
       q.span = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
-      return q;
+      return FastForm::kComparison;
     }
     case NodeKind::kMaskOp:
-      load(n.off, 8, q.at, q.shift);
-      q.lo = 0;
-      q.span = kAll;
+      q.at = static_cast<int32_t>(n.off);
       q.and_mask = n.k;
       switch (n.op) {
         case Op::kContains:
         case Op::kContainsAny:
           q.negate = true;  // not (w & k) == 0
-          return q;
+          return FastForm::kSetTest;
         case Op::kContainsAll:
           q.xor_value = n.k;
-          return q;
+          return FastForm::kSetTest;
         case Op::kContainsNone:
-          return q;
+          return FastForm::kSetTest;
         case Op::kEq:
         case Op::kNe:
           q.and_mask = kAll;
           q.xor_value = n.k;
           q.negate = n.op == Op::kNe;
-          return q;
+          return FastForm::kSetTest;
         default:
-          return std::nullopt;
+          return FastForm::kNone;
       }
     default:
-      return std::nullopt;
+      return FastForm::kNone;
   }
 }
 
@@ -213,16 +211,21 @@ RuleBitmap BuildRuleBitmap(const Program& p, const std::vector<uint32_t>& rules)
   }
   // The fast case's forms of the predicates.
   for (uint32_t i = 0; i < b.predicates.size(); ++i) {
-    const Predicate& q = b.predicates[i];
-    const bool empty_range =
-        (q.leaf.kind == NodeKind::kDateInRange || q.leaf.kind == NodeKind::kIntInRange) &&
-        q.leaf.k2 < static_cast<int64_t>(q.leaf.k);
-    std::optional<RangePredicate> r = empty_range ? std::nullopt : AsRange(q.leaf);
-    if (r) {
-      r->rules = q.rules;
-      b.ranges.push_back(*r);
-    } else {
-      b.present_leaves.push_back(i);
+    RangePredicate q;
+    q.rules = b.predicates[i].rules;
+    switch (AsRange(b.predicates[i].leaf, q)) {
+      case FastForm::kRange:
+        b.ranges.push_back(q);
+        break;
+      case FastForm::kComparison:
+        b.comparisons.push_back(q);
+        break;
+      case FastForm::kSetTest:
+        b.set_tests.push_back(q);
+        break;
+      case FastForm::kNone:
+        b.present_leaves.push_back(i);
+        break;
     }
   }
   return b;

@@ -17,7 +17,20 @@ class Evaluator {
  public:
   // Decides `request`; `policy` is recorded in the decision.
   static void Decide(const Policy& policy, const Program& program, const Request& request,
-                     Decision& out);
+                     Decision& out) {
+    if (program.bitmap.enabled && program.index.attr < 0) {
+      DecideSmall(policy, program, request, out);
+    } else {
+      DecideGeneral(policy, program, request, out);
+    }
+  }
+
+  // A policy of up to 64 rules without an index: bit-parallel throughout.
+  static void DecideSmall(const Policy& policy, const Program& program, const Request& request,
+                          Decision& out);
+  // Rule by rule (with the rule index, or past 64 rules).
+  static void DecideGeneral(const Policy& policy, const Program& program, const Request& request,
+                            Decision& out);
 
  private:
   struct Steps;  // the parts of a decision (evaluator.cpp)

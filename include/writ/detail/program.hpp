@@ -132,19 +132,20 @@ struct Predicate {
   uint64_t rules = 0;  // the rules this condition is a conjunct of
 };
 
-// A predicate in one branch-free form, for the fast case: with x and y the
-// values at two offsets (y = 0 without a second attribute),
-//   ((x - y) - lo <= span, unsigned) and ((x & and_mask) ^ xor_value) == 0,
-// negated when `negate`. Ranges, comparisons of two attributes and set
-// tests are all this. Each value is loaded as the 8 bytes that end where it
-// ends and shifted down arithmetically (`shift` = 64 - 8 * width), so the
-// load never reads past the request's values (the presence words lie
-// before them).
+// A predicate in branch-free form, for the fast case. With x and y the
+// values at two offsets, it is one of
+//   a range:       x - lo <= span (unsigned), e.g. a date or int range or a
+//                  string id equality;
+//   a comparison:  (x - y) - lo <= span, two attributes of 4 bytes or less;
+//   a set test:    ((x & and_mask) ^ xor_value) == 0, on an 8-byte set;
+// negated when `negate`. Values narrower than 8 bytes are loaded as the 8
+// bytes that end where they end and shifted down arithmetically (`shift` =
+// 64 - 8 * width), so the load never reads past the request's values (the
+// presence words lie before them).
 struct RangePredicate {
   int32_t at = 0, at2 = 0;  // load offsets, relative to the values
   uint8_t shift = 0, shift2 = 0;
   bool negate = false;
-  uint64_t y_mask = 0;  // ~0 with a second attribute, else 0
   uint64_t lo = 0, span = 0;
   uint64_t and_mask = 0, xor_value = 0;
   uint64_t rules = 0;
@@ -155,12 +156,14 @@ struct RuleBitmap {
   std::vector<uint32_t> rule_ids;
   std::vector<RowAttribute> attrs;
   std::vector<uint64_t> row_masks;
-  std::vector<Predicate> predicates;     // every other conjunct, for Kleene
-  std::vector<RangePredicate> ranges;    // the fast case: predicates so written,
-  std::vector<uint32_t> present_leaves;  // and the others (indices of predicates)
-  uint64_t flat = 0;                     // rules decided by attrs and predicates alone
-  uint64_t trees = 0;                    // rules evaluated as a tree
-  uint64_t never = 0;                    // flat rules with a constant false conjunct
+  std::vector<Predicate> predicates;  // every other conjunct, for Kleene
+  // The fast case: the predicates as ranges, comparisons and set tests, and
+  // the others (indices into predicates).
+  std::vector<RangePredicate> ranges, comparisons, set_tests;
+  std::vector<uint32_t> present_leaves;
+  uint64_t flat = 0;   // rules decided by attrs and predicates alone
+  uint64_t trees = 0;  // rules evaluated as a tree
+  uint64_t never = 0;  // flat rules with a constant false conjunct
   // The fast case: every attribute the attrs and predicates read has its
   // presence bit in word 0 and is present (`need`), and every predicate is a
   // kind EvalPresentLeaf decides; then no condition is unknown.

@@ -252,11 +252,47 @@ class RuleList {
 
 namespace {
 
+// One rule, on its own.
+inline __attribute__((always_inline)) Tri EvalRule(const Program& p, uint32_t i, const Request& r,
+                                                   const uint64_t* present,
+                                                   const unsigned char* values) {
+  const HotRule& h = p.hot[i];
+  if (h.all_in_first_word && (present[0] & h.need) == h.need) {
+    // Every attribute present: a plain conjunction. All leaves are
+    // evaluated, without an early exit: each is a few instructions, while
+    // an early exit on random requests is a mispredicted branch.
+    bool all = true;
+    const Node* c = p.conjuncts.data() + h.first;
+    for (uint32_t k = 0; k < h.count; ++k) all &= EvalPresentLeaf(p, c[k], values);
+    return all ? kTrue : kFalse;
+  }
+  if (h.count != 0) {
+    // A flat conjunction of leaves: the first false one decides.
+    Tri t = kTrue;
+    const Node* c = p.conjuncts.data() + h.first;
+    for (uint32_t k = 0; k < h.count; ++k) {
+      Tri x = EvalLeaf(p, c[k], r, present, values);
+      if (x == kFalse) return kFalse;
+      if (x == kUnknown) t = kUnknown;
+    }
+    return t;
+  }
+  return EvalNode(p, h.root, r, present, values);
+}
+
 // The rules of a RuleBitmap that certainly apply, and those whose
 // applicability is unknown (bit j: rule rule_ids[j]).
 struct BitOutcome {
   uint64_t applies = 0;
   uint64_t unknown = 0;
+};
+
+// Rule outcomes from one source of up to 64 rules: bit j is rule ids[j],
+// ids ascending.
+struct Source {
+  const uint32_t* ids = nullptr;
+  uint64_t applies = 0, unknown = 0;
+  const uint64_t* by_effect = nullptr;  // [3]: the positions of each effect
 };
 
 // Some attribute the rules read is missing (or the bitmap has conditions
@@ -378,62 +414,96 @@ struct Evaluator::Steps {
     out.withheld_ = requested;
   }
 
-  // The effects that override `e` under deny_overrides.
-  static uint64_t Above(const RuleBitmap& b, Effect e) {
+  // The positions of `s` whose effect overrides `e` under deny_overrides.
+  static uint64_t Above(const Source& s, Effect e) {
     switch (e) {
       case Effect::kAllow:
-        return b.by_effect[1] | b.by_effect[2];
+        return s.by_effect[1] | s.by_effect[2];
       case Effect::kReview:
-        return b.by_effect[2];
+        return s.by_effect[2];
       default:
         return 0;
     }
   }
+  static uint64_t With(const Source& s, Effect e) { return s.by_effect[static_cast<int>(e)]; }
+  // The positions of `s` whose rules come before rule `id`.
+  static uint64_t Before(const Source& s, uint64_t candidates, uint32_t id) {
+    uint64_t out = 0;
+    for (uint64_t t = candidates; t != 0; t &= t - 1) {
+      if (s.ids[__builtin_ctzll(t)] < id) out |= t & (0 - t);
+    }
+    return out;
+  }
 
-  // Combines the outcome of a policy whose rules are all in the bitmap (no
-  // index), without lists: rule j is bit j.
-  static void DecideByBits(const Program& p, const Request& r, const uint64_t* present,
-                           const unsigned char* values, BitOutcome o, Decision& out) {
-    const RuleBitmap& b = p.bitmap;
-    const uint64_t applies = o.applies;
+  // Combines the outcomes of two sources (LANGUAGE.md §6): the effect, the
+  // deciding rules in rule order, the items, or the open outcome with the
+  // missing attributes. Inlined, so that a source known to be empty costs
+  // nothing.
+  static inline __attribute__((always_inline)) void Combine(const Program& p, const Request& r,
+                                                            const uint64_t* present,
+                                                            const unsigned char* values,
+                                                            const Source& a, const Source& b,
+                                                            Decision& out) {
     // The outcome when every unknown rule is read as not applying, and the
     // unknown rules whose applying would change it (the fail-safe rule).
     Effect baseline = p.default_effect;
-    uint64_t changing = 0;
-    int first = 0;
-    if (applies == 0) {
-      changing = o.unknown & ~b.by_effect[static_cast<int>(baseline)];
+    uint64_t change_a = 0, change_b = 0;
+    uint32_t first = 0;  // first_match: the rule that applies first
+    const bool any = (a.applies | b.applies) != 0;
+    if (!any) {
+      change_a = a.unknown & ~With(a, baseline);
+      change_b = b.unknown & ~With(b, baseline);
     } else if (p.first_match) {
-      first = __builtin_ctzll(applies);
-      baseline = p.hot[b.rule_ids[first]].effect;
-      const uint64_t before = (uint64_t{1} << first) - 1;
-      changing = o.unknown & before & ~b.by_effect[static_cast<int>(baseline)];
+      const uint32_t fa = a.applies ? a.ids[__builtin_ctzll(a.applies)] : UINT32_MAX;
+      const uint32_t fb = b.applies ? b.ids[__builtin_ctzll(b.applies)] : UINT32_MAX;
+      first = std::min(fa, fb);
+      baseline = p.hot[first].effect;
+      if ((a.unknown | b.unknown) != 0) {
+        change_a = Before(a, a.unknown & ~With(a, baseline), first);
+        change_b = Before(b, b.unknown & ~With(b, baseline), first);
+      }
     } else {
-      baseline = (applies & b.by_effect[2])   ? Effect::kDeny
-                 : (applies & b.by_effect[1]) ? Effect::kReview
-                                              : Effect::kAllow;
-      changing = o.unknown & Above(b, baseline);
+      baseline = ((a.applies & With(a, Effect::kDeny)) | (b.applies & With(b, Effect::kDeny)))
+                     ? Effect::kDeny
+                 : ((a.applies & With(a, Effect::kReview)) | (b.applies & With(b, Effect::kReview)))
+                     ? Effect::kReview
+                     : Effect::kAllow;
+      change_a = a.unknown & Above(a, baseline);
+      change_b = b.unknown & Above(b, baseline);
     }
     const uint64_t requested = Requested(p, present, values);
-    if (changing != 0) {
-      for (uint64_t t = changing; t != 0; t &= t - 1)
-        AddMissing(p, b.rule_ids[__builtin_ctzll(t)], r, out);
+    if ((change_a | change_b) != 0) {
+      for (uint64_t t = change_a; t != 0; t &= t - 1)
+        AddMissing(p, a.ids[__builtin_ctzll(t)], r, out);
+      for (uint64_t t = change_b; t != 0; t &= t - 1)
+        AddMissing(p, b.ids[__builtin_ctzll(t)], r, out);
       DecideOpen(requested, out);
       return;
     }
     out.effect_ = baseline;
     uint64_t may = 0;
-    if (applies == 0) {
+    if (!any) {
       out.by_default_ = true;
       may = p.items_all;
     } else if (p.first_match) {
-      out.deciding_.push_back(b.rule_ids[first]);
-      may = p.hot[b.rule_ids[first]].disclose_mask;
+      out.deciding_.push_back(first);
+      may = p.hot[first].disclose_mask;
     } else {
-      for (uint64_t t = applies & b.by_effect[static_cast<int>(baseline)]; t != 0; t &= t - 1) {
-        const int j = __builtin_ctzll(t);
-        out.deciding_.push_back(b.rule_ids[j]);
-        may |= p.hot[b.rule_ids[j]].disclose_mask;
+      // Every applying rule of the baseline's effect decides, in rule order.
+      uint64_t da = a.applies & With(a, baseline), db = b.applies & With(b, baseline);
+      while ((da | db) != 0) {
+        const uint32_t ia = da ? a.ids[__builtin_ctzll(da)] : UINT32_MAX;
+        const uint32_t ib = db ? b.ids[__builtin_ctzll(db)] : UINT32_MAX;
+        uint32_t i;
+        if (ia < ib) {
+          i = ia;
+          da &= da - 1;
+        } else {
+          i = ib;
+          db &= db - 1;
+        }
+        out.deciding_.push_back(i);
+        may |= p.hot[i].disclose_mask;
       }
     }
     out.granted_ = baseline == Effect::kDeny ? 0 : requested & may;
@@ -446,10 +516,45 @@ void Evaluator::DecideSmall(const Policy& policy, const Program& p, const Reques
   Steps::Begin(policy, r, out);
   const uint64_t* present = r.data_.data();
   const unsigned char* values = reinterpret_cast<const unsigned char*>(present + r.presence_words_);
-  Steps::DecideByBits(p, r, present, values, EvalBitmap(p, r, present, values), out);
+  const BitOutcome o = EvalBitmap(p, r, present, values);
+  const Source bits{p.bitmap.rule_ids.data(), o.applies, o.unknown, p.bitmap.by_effect};
+  static constexpr uint64_t kNone[3] = {0, 0, 0};
+  const Source none{nullptr, 0, 0, kNone};
+  Steps::Combine(p, r, present, values, bits, none, out);
 }
 
-// The unindexed rules come from the bitmap when it has them.
+void Evaluator::DecideIndexed(const Policy& policy, const Program& p, const Request& r,
+                              Decision& out) {
+  const RuleIndex& idx = p.index;
+  if (!r.present(idx.attr)) return DecideGeneral(policy, p, r, out);
+  const uint64_t key = r.Load(idx.attr);
+  const uint32_t* bucket = nullptr;
+  uint32_t bucket_n = 0;
+  if (key + 1 < idx.bucket_start.size()) {
+    bucket = idx.bucket_rules.data() + idx.bucket_start[key];
+    bucket_n = idx.bucket_start[key + 1] - idx.bucket_start[key];
+  }
+  if (bucket_n > 64) return DecideGeneral(policy, p, r, out);
+  Steps::Begin(policy, r, out);
+  const uint64_t* present = r.data_.data();
+  const unsigned char* values = reinterpret_cast<const unsigned char*>(present + r.presence_words_);
+  const BitOutcome o = EvalBitmap(p, r, present, values);
+  const Source bits{p.bitmap.rule_ids.data(), o.applies, o.unknown, p.bitmap.by_effect};
+  // The rules of the request's bucket, one by one.
+  uint64_t by_effect[3] = {0, 0, 0};
+  Source rules{bucket, 0, 0, by_effect};
+  for (uint32_t j = 0; j < bucket_n; ++j) {
+    const uint64_t bit = uint64_t{1} << j;
+    const Tri t = EvalRule(p, bucket[j], r, present, values);
+    by_effect[static_cast<int>(p.hot[bucket[j]].effect)] |= bit;
+    if (t == kTrue) rules.applies |= bit;
+    if (t == kUnknown) rules.unknown |= bit;
+  }
+  Steps::Combine(p, r, present, values, bits, rules, out);
+}
+
+// Rule by rule, with lists: past 64 rules without an index, or without the
+// index's key, or for a bucket of more than 64 rules.
 void Evaluator::DecideGeneral(const Policy& policy, const Program& p, const Request& r,
                               Decision& out) {
   using S = Steps;
@@ -471,32 +576,7 @@ void Evaluator::DecideGeneral(const Policy& policy, const Program& p, const Requ
     }
   };
   auto visit = [&](uint32_t i) __attribute__((always_inline)) {
-    const HotRule& h = p.hot[i];
-    Tri t;
-    if (h.all_in_first_word && (present[0] & h.need) == h.need) {
-      // Every attribute present: a plain conjunction. All leaves are
-      // evaluated, without an early exit: each is a few instructions, while
-      // an early exit on random requests is a mispredicted branch.
-      bool all = true;
-      const Node* c = p.conjuncts.data() + h.first;
-      for (uint32_t k = 0; k < h.count; ++k) all &= EvalPresentLeaf(p, c[k], values);
-      t = all ? kTrue : kFalse;
-    } else if (h.count != 0) {
-      // A flat conjunction of leaves: the first false one decides.
-      t = kTrue;
-      const Node* c = p.conjuncts.data() + h.first;
-      for (uint32_t k = 0; k < h.count; ++k) {
-        Tri x = EvalLeaf(p, c[k], r, present, values);
-        if (x == kFalse) {
-          t = kFalse;
-          break;
-        }
-        if (x == kUnknown) t = kUnknown;
-      }
-    } else {
-      t = EvalNode(p, h.root, r, present, values);
-    }
-    record(i, t);
+    record(i, EvalRule(p, i, r, present, values));
   };
 
   if (!use_index) {

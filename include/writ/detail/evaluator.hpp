@@ -18,17 +18,23 @@ class Evaluator {
   // Decides `request`; `policy` is recorded in the decision.
   static void Decide(const Policy& policy, const Program& program, const Request& request,
                      Decision& out) {
-    if (program.bitmap.enabled && program.index.attr < 0) {
+    if (!program.bitmap.enabled) {
+      DecideGeneral(policy, program, request, out);
+    } else if (program.index.attr < 0) {
       DecideSmall(policy, program, request, out);
     } else {
-      DecideGeneral(policy, program, request, out);
+      DecideIndexed(policy, program, request, out);
     }
   }
 
   // A policy of up to 64 rules without an index: bit-parallel throughout.
   static void DecideSmall(const Policy& policy, const Program& program, const Request& request,
                           Decision& out);
-  // Rule by rule (with the rule index, or past 64 rules).
+  // Up to 64 unindexed rules bit-parallel, and the request's bucket of the
+  // index (up to 64 rules) rule by rule; else DecideGeneral.
+  static void DecideIndexed(const Policy& policy, const Program& program, const Request& request,
+                            Decision& out);
+  // Rule by rule, with lists.
   static void DecideGeneral(const Policy& policy, const Program& program, const Request& request,
                             Decision& out);
 

@@ -14,6 +14,7 @@
 #include <set>
 
 #include "writ/detail/compare.hpp"
+#include "writ/detail/fast_form.hpp"
 #include "writ/detail/rule_bitmap.hpp"
 
 namespace writ::detail {
@@ -480,10 +481,51 @@ class Compiler {
       }
     }
     idx.bucket_start.push_back(0);
-    for (const auto& b : buckets) {
-      idx.bucket_rules.insert(idx.bucket_rules.end(), b.begin(), b.end());
+    for (uint64_t key = 0; key < buckets.size(); ++key) {
+      for (uint32_t rule : buckets[key]) {
+        idx.bucket_rules.push_back(rule);
+        idx.bucket_heads.push_back(BucketHead_(rule, key));
+      }
       idx.bucket_start.push_back(static_cast<uint32_t>(idx.bucket_rules.size()));
     }
+  }
+
+  // A rule of the bucket of `key`: its flat conjunction in compact leaves,
+  // laid out in bucket order, without the tests of the index attribute that
+  // `key` satisfies.
+  BucketHead BucketHead_(uint32_t rule, uint64_t key) {
+    RuleIndex& idx = p_.index;
+    const HotRule& h = p_.hot[rule];
+    BucketHead head;
+    head.effect = h.effect;
+    head.first = static_cast<uint32_t>(idx.bucket_leaves.size());
+    if (h.count == 0 || !h.all_in_first_word) return head;
+    std::vector<CompactLeaf> leaves;
+    uint64_t need = 0;
+    for (uint32_t c = h.first; c < h.first + h.count; ++c) {
+      const Node& n = p_.conjuncts[c];
+      if (n.slot == static_cast<uint32_t>(idx.attr) && KeySatisfies(n, key)) continue;
+      std::optional<CompactLeaf> leaf = Compact(n);
+      if (!leaf) return head;
+      leaves.push_back(*leaf);
+      need |= uint64_t{1} << n.slot;
+      if (n.kind == NodeKind::kWordCmpAttr) need |= uint64_t{1} << n.slot2;
+    }
+    if (leaves.size() > UINT8_MAX) return head;
+    head.compact = true;
+    head.need = need;
+    head.count = static_cast<uint8_t>(leaves.size());
+    idx.bucket_leaves.insert(idx.bucket_leaves.end(), leaves.begin(), leaves.end());
+    return head;
+  }
+
+  // Whether a test of the index attribute is true for every request whose
+  // value of it is `key`.
+  static bool KeySatisfies(const Node& n, uint64_t key) {
+    if (n.kind == NodeKind::kStringEqConst) return (n.k == key) != n.negate;
+    if (n.kind == NodeKind::kEnumInMask && key < 64)
+      return RowAccepts(n, static_cast<uint32_t>(key));
+    return false;
   }
 
   Model& m_;

@@ -280,6 +280,28 @@ inline __attribute__((always_inline)) Tri EvalRule(const Program& p, uint32_t i,
   return EvalNode(p, h.root, r, present, values);
 }
 
+// A compact leaf whose attributes are present.
+inline __attribute__((always_inline)) bool EvalCompact(const CompactLeaf& c,
+                                                       const unsigned char* v) {
+  switch (c.form) {
+    case FastForm::kByteMask:
+      return (c.a >> (v[c.at] & 63)) & 1;
+    case FastForm::kRange: {
+      const uint64_t x = static_cast<uint64_t>(static_cast<int64_t>(Load8(v + c.at)) >> c.shift);
+      return (x - c.a <= c.b) != c.negate;
+    }
+    case FastForm::kComparison: {
+      const int64_t x = static_cast<int64_t>(Load8(v + c.at)) >> c.shift;
+      const int64_t y = static_cast<int64_t>(Load8(v + c.at2)) >> c.shift2;
+      return (static_cast<uint64_t>(x - y) - c.a <= c.b) != c.negate;
+    }
+    case FastForm::kSetTest:
+      return (((Load8(v + c.at) & c.a) ^ c.b) == 0) != c.negate;
+    default:
+      return false;  // never built
+  }
+}
+
 // The rules of a RuleBitmap that certainly apply, and those whose
 // applicability is unknown (bit j: rule rule_ids[j]).
 struct BitOutcome {
@@ -540,15 +562,25 @@ void Evaluator::DecideIndexed(const Policy& policy, const Program& p, const Requ
   const unsigned char* values = reinterpret_cast<const unsigned char*>(present + r.presence_words_);
   const BitOutcome o = EvalBitmap(p, r, present, values);
   const Source bits{p.bitmap.rule_ids.data(), o.applies, o.unknown, p.bitmap.by_effect};
-  // The rules of the request's bucket, one by one.
+  // The rules of the request's bucket, one by one, from their compact
+  // leaves when every attribute those read is present.
   uint64_t by_effect[3] = {0, 0, 0};
   Source rules{bucket, 0, 0, by_effect};
+  const BucketHead* heads = idx.bucket_heads.data() + (bucket - idx.bucket_rules.data());
   for (uint32_t j = 0; j < bucket_n; ++j) {
     const uint64_t bit = uint64_t{1} << j;
-    const Tri t = EvalRule(p, bucket[j], r, present, values);
-    by_effect[static_cast<int>(p.hot[bucket[j]].effect)] |= bit;
-    if (t == kTrue) rules.applies |= bit;
-    if (t == kUnknown) rules.unknown |= bit;
+    const BucketHead& h = heads[j];
+    by_effect[static_cast<int>(h.effect)] |= bit;
+    if (h.compact && (present[0] & h.need) == h.need) {
+      bool all = true;
+      const CompactLeaf* c = idx.bucket_leaves.data() + h.first;
+      for (uint32_t k = 0; k < h.count; ++k) all &= EvalCompact(c[k], values);
+      if (all) rules.applies |= bit;
+    } else {
+      const Tri t = EvalRule(p, bucket[j], r, present, values);
+      if (t == kTrue) rules.applies |= bit;
+      if (t == kUnknown) rules.unknown |= bit;
+    }
   }
   Steps::Combine(p, r, present, values, bits, rules, out);
 }

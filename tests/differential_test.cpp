@@ -147,8 +147,8 @@ namespace {
 // combining algorithms and any default: constructs the corpus may not use.
 class RandomPolicy {
  public:
-  // `many`: 20 to 100 rules, most keyed on `color == ...` (so the rule
-  // index is built, with more or fewer than 64 unindexed rules).
+  // `many`: 20 to 100 rules, most keyed on `color == ...` or `name == ...`
+  // (so the rule index is built, with more or fewer than 64 unindexed rules).
   RandomPolicy(uint64_t seed, bool many) : rng_(seed), many_(many) {}
 
   std::string Text() {
@@ -162,12 +162,16 @@ class RandomPolicy {
          " items asked default " + effects[rng_() % 3] + " \"d\" }\n";
     const int rules = many_ ? 20 + rng_() % 81 : 1 + rng_() % 8;
     const int keyed_percent = rng_() % 100;
+    const bool string_key = rng_() % 2;
     const char* colors[] = {"red", "green", "blue", "black"};
+    const char* names[] = {"x", "z", "m", "xz"};
     for (int i = 0; i < rules; ++i) {
       std::string effect = effects[rng_() % 3];
       std::string when = Cond(0);
       if (many_ && static_cast<int>(rng_() % 100) < keyed_percent)
-        when = std::string("color == ") + colors[rng_() % 4] + " and " + when;
+        when = (string_key ? std::string("name == \"") + names[rng_() % 4] + "\""
+                           : std::string("color == ") + colors[rng_() % 4]) +
+               " and " + when;
       s += "rule r" + std::to_string(i) + " {\n  when " + when + "\n";
       if (rng_() % 4 == 0) s += "  unless " + Cond(1) + "\n";
       s += "  then " + effect + " \"m\"\n";

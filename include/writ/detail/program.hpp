@@ -22,6 +22,9 @@ namespace writ::detail {
 // Kleene's three truth values.
 enum Tri : uint8_t { kFalse = 0, kTrue = 1, kUnknown = 2 };
 
+// The branch-free forms of conditions (fast_form.hpp).
+enum class FastForm : uint8_t { kNone, kByteMask, kRange, kComparison, kSetTest };
+
 enum class NodeKind : uint8_t {
   kConst,          // k: 0 false, 1 true
   kBoolAttr,       // slot (1 byte)
@@ -101,6 +104,28 @@ struct HotRule {
   uint64_t disclose_mask = 0;
 };
 
+// One condition of an indexed rule in a fast form (24 bytes): kByteMask
+// tests bit `value` of `a` for the byte at `at`; kRange, kComparison and
+// kSetTest are RangePredicate's forms, with (lo, span) or (and_mask,
+// xor_value) in (a, b).
+struct CompactLeaf {
+  FastForm form = FastForm::kNone;
+  uint8_t shift = 0, shift2 = 0;
+  bool negate = false;
+  int16_t at = 0, at2 = 0;
+  uint64_t a = 0, b = 0;
+};
+
+// How to evaluate a rule of a bucket, next to its neighbours in memory (so
+// that a decision reads one bucket, not rules scattered over the program).
+struct BucketHead {
+  uint64_t need = 0;   // presence bits (word 0) its compact leaves need
+  uint32_t first = 0;  // its leaves: bucket_leaves[first, first + count),
+  uint8_t count = 0;   // without the index key's own test (true in its bucket)
+  Effect effect = Effect::kDeny;
+  bool compact = false;  // else evaluated as a rule (EvalRule)
+};
+
 // Rules keyed by the value of one attribute (string id or enum member), in
 // compressed rows: the rules of key k are bucket_rules[bucket_start[k] ..
 // bucket_start[k + 1]), in rule order.
@@ -109,6 +134,8 @@ struct RuleIndex {
   bool is_string = false;
   std::vector<uint32_t> bucket_start;
   std::vector<uint32_t> bucket_rules;
+  std::vector<BucketHead> bucket_heads;  // parallel to bucket_rules
+  std::vector<CompactLeaf> bucket_leaves;
   std::vector<uint32_t> unindexed;  // rules evaluated for every request
 };
 

@@ -550,13 +550,13 @@ void Evaluator::DecideIndexed(const Policy& policy, const Program& p, const Requ
   const RuleIndex& idx = p.index;
   if (!r.present(idx.attr)) return DecideGeneral(policy, p, r, out);
   const uint64_t key = r.Load(idx.attr);
-  const uint32_t* bucket = nullptr;
-  uint32_t bucket_n = 0;
+  uint32_t bucket_at = 0, bucket_n = 0;  // no bucket: a value no rule names
   if (key + 1 < idx.bucket_start.size()) {
-    bucket = idx.bucket_rules.data() + idx.bucket_start[key];
-    bucket_n = idx.bucket_start[key + 1] - idx.bucket_start[key];
+    bucket_at = idx.bucket_start[key];
+    bucket_n = idx.bucket_start[key + 1] - bucket_at;
   }
   if (bucket_n > 64) return DecideGeneral(policy, p, r, out);
+  const uint32_t* bucket = idx.bucket_rules.data() + bucket_at;
   Steps::Begin(policy, r, out);
   const uint64_t* present = r.data_.data();
   const unsigned char* values = reinterpret_cast<const unsigned char*>(present + r.presence_words_);
@@ -566,7 +566,7 @@ void Evaluator::DecideIndexed(const Policy& policy, const Program& p, const Requ
   // leaves when every attribute those read is present.
   uint64_t by_effect[3] = {0, 0, 0};
   Source rules{bucket, 0, 0, by_effect};
-  const BucketHead* heads = idx.bucket_heads.data() + (bucket - idx.bucket_rules.data());
+  const BucketHead* heads = idx.bucket_heads.data() + bucket_at;
   for (uint32_t j = 0; j < bucket_n; ++j) {
     const uint64_t bit = uint64_t{1} << j;
     const BucketHead& h = heads[j];

@@ -401,8 +401,8 @@ struct Evaluator::Steps {
     out.policy_ = &policy;
     out.open_ = false;
     out.by_default_ = false;
-    if (!out.deciding_.empty()) out.deciding_.clear();
-    if (!out.missing_.empty()) out.missing_.clear();
+    out.deciding_.clear();  // unconditionally: no branch on the last decision
+    out.missing_.clear();
     out.granted_ = out.withheld_ = 0;
     if (!r.problems_.empty() || !out.problems_.empty()) CopyProblems(r, out);
   }
@@ -539,6 +539,21 @@ void Evaluator::DecideSmall(const Policy& policy, const Program& p, const Reques
   const uint64_t* present = r.data_.data();
   const unsigned char* values = reinterpret_cast<const unsigned char*>(present + r.presence_words_);
   const BitOutcome o = EvalBitmap(p, r, present, values);
+  if (o.unknown == 0 && !p.bitmap.settled.empty()) {
+    // A few rules, none unknown: the decision is looked up, not worked out.
+    const Settled& s = p.bitmap.settled[o.applies];
+    out.effect_ = s.effect;
+    out.by_default_ = s.by_default;
+    if (s.n_deciding <= IndexList::kInline) {
+      out.deciding_.SetSmall(s.deciding, s.n_deciding);
+    } else {
+      for (uint32_t k = 0; k < s.n_deciding; ++k) out.deciding_.push_back(s.deciding[k]);
+    }
+    const uint64_t requested = Steps::Requested(p, present, values);
+    out.granted_ = requested & s.may;
+    out.withheld_ = requested & ~s.may;
+    return;
+  }
   const Source bits{p.bitmap.rule_ids.data(), o.applies, o.unknown, p.bitmap.by_effect};
   static constexpr uint64_t kNone[3] = {0, 0, 0};
   const Source none{nullptr, 0, 0, kNone};

@@ -9,6 +9,7 @@
 // condition.
 #include "writ/detail/rule_bitmap.hpp"
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -104,6 +105,39 @@ RuleBitmap BuildRuleBitmap(const Program& p, const std::vector<uint32_t>& rules)
     }
   }
   return b;
+}
+
+std::vector<Settled> SettleOutcomes(const Program& p) {
+  const size_t n = p.hot.size();
+  std::vector<Settled> table;
+  if (n > kMaxSettledRules) return table;
+  table.resize(size_t{1} << n);
+  for (uint64_t applies = 0; applies < table.size(); ++applies) {
+    Settled& s = table[applies];
+    auto decide_by = [&](uint32_t rule) {
+      s.deciding[s.n_deciding++] = rule;
+      s.may |= p.hot[rule].disclose_mask;
+    };
+    if (applies == 0) {
+      s.effect = p.default_effect;
+      s.by_default = true;
+      s.may = p.items_all;
+    } else if (p.first_match) {
+      const uint32_t first = __builtin_ctzll(applies);
+      s.effect = p.hot[first].effect;
+      decide_by(first);
+    } else {
+      s.effect = Effect::kAllow;
+      for (uint32_t j = 0; j < n; ++j) {
+        if ((applies >> j) & 1) s.effect = std::max(s.effect, p.hot[j].effect);
+      }
+      for (uint32_t j = 0; j < n; ++j) {
+        if (((applies >> j) & 1) && p.hot[j].effect == s.effect) decide_by(j);
+      }
+    }
+    if (s.effect == Effect::kDeny) s.may = 0;
+  }
+  return table;
 }
 
 }  // namespace writ::detail

@@ -21,7 +21,8 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/container/inlined_vector.h"
+#include "absl/types/span.h"
+#include "writ/detail/index_list.hpp"
 
 namespace writ {
 
@@ -63,9 +64,11 @@ class Decision {
   bool by_default() const { return by_default_; }
 
   // Rule indices (policy order) of the deciding rules.
-  const absl::InlinedVector<uint32_t, 4>& deciding_rule_indices() const { return deciding_; }
+  absl::Span<const uint32_t> deciding_rule_indices() const {
+    return {deciding_.data(), deciding_.size()};
+  }
   // Attribute indices whose absence left the decision open.
-  const absl::InlinedVector<uint32_t, 4>& missing_indices() const { return missing_; }
+  absl::Span<const uint32_t> missing_indices() const { return {missing_.data(), missing_.size()}; }
   // Bit i set: item i of the items enum is granted / withheld.
   uint64_t granted_mask() const { return granted_; }
   uint64_t withheld_mask() const { return withheld_; }
@@ -100,8 +103,8 @@ class Decision {
   Effect effect_ = Effect::kDeny;
   bool open_ = false;
   bool by_default_ = false;
-  absl::InlinedVector<uint32_t, 4> deciding_;
-  absl::InlinedVector<uint32_t, 4> missing_;
+  detail::IndexList deciding_;
+  detail::IndexList missing_;
   uint64_t granted_ = 0;
   uint64_t withheld_ = 0;
   std::vector<InputProblem> problems_;

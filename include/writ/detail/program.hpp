@@ -178,6 +178,16 @@ struct RangePredicate {
   uint64_t rules = 0;
 };
 
+// The decision when exactly the rules of a bit set apply and none is
+// unknown, for a bitmap of up to kMaxSettledRules rules (no index).
+struct Settled {
+  uint64_t may = 0;  // the items granted of those asked for (0 for deny)
+  Effect effect = Effect::kDeny;
+  bool by_default = false;
+  uint8_t n_deciding = 0;
+  uint32_t deciding[8] = {};  // rule indices, in rule order
+};
+
 struct RuleBitmap {
   bool enabled = false;
   std::vector<uint32_t> rule_ids;
@@ -197,6 +207,7 @@ struct RuleBitmap {
   uint64_t need = 0;
   bool fast = false;
   uint64_t by_effect[3] = {0, 0, 0};  // rules with each Effect
+  std::vector<Settled> settled;       // [applies], when built
 };
 
 struct Program {

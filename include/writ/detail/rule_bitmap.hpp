@@ -13,11 +13,17 @@
 namespace writ::detail {
 
 inline constexpr size_t kMaxBitmapRules = 64;
+inline constexpr size_t kMaxSettledRules = 8;
 
 // The bitmap of `rules` (ascending rule indices of `program`, whose rules,
 // hot records and conjuncts are built); disabled when there are more than
 // kMaxBitmapRules.
 RuleBitmap BuildRuleBitmap(const Program& program, const std::vector<uint32_t>& rules);
+
+// Every settled decision of a bitmap over all of `program`'s rules (at most
+// kMaxSettledRules): for each set of applying rules, the effect, the deciding
+// rules and the items they may disclose (LANGUAGE.md §6, without unknowns).
+std::vector<Settled> SettleOutcomes(const Program& program);
 
 }  // namespace writ::detail
 

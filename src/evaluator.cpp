@@ -354,41 +354,52 @@ __attribute__((noinline)) void EvalBitmapTrees(const Program& p, const Request& 
   }
 }
 
+// Whether the fast case holds: every attribute the bitmap's rows and
+// predicates read is present, and each predicate has a branch-free form.
+inline bool FastCase(const RuleBitmap& b, const uint64_t* present) {
+  return b.fast && (present[0] & b.need) == b.need;
+}
+
+// The fast case: a flat rule applies unless some row or predicate
+// falsifies it; no condition is unknown.
+inline __attribute__((always_inline)) uint64_t FastApplies(const Program& p,
+                                                           const unsigned char* values) {
+  const RuleBitmap& b = p.bitmap;
+  uint64_t alive = ~b.never;
+  for (const RowAttribute& a : b.attrs) alive &= b.row_masks[a.rows + (values[a.off] & 63)];
+  // A false predicate clears its rules' bits: alive &= ~(rules & -false).
+  auto apply = [&alive](bool ok, uint64_t rules) { alive &= ~(rules & (uint64_t{0} - !ok)); };
+  for (const RangePredicate& q : b.ranges) {
+    const uint64_t x = static_cast<uint64_t>(static_cast<int64_t>(Load8(values + q.at)) >> q.shift);
+    apply((x - q.lo <= q.span) != q.negate, q.rules);
+  }
+  for (const RangePredicate& q : b.comparisons) {
+    const int64_t x = static_cast<int64_t>(Load8(values + q.at)) >> q.shift;
+    const int64_t y = static_cast<int64_t>(Load8(values + q.at2)) >> q.shift2;
+    apply((static_cast<uint64_t>(x - y) - q.lo <= q.span) != q.negate, q.rules);
+  }
+  for (const RangePredicate& q : b.set_tests) {
+    const uint64_t x = Load8(values + q.at);
+    apply((((x & q.and_mask) ^ q.xor_value) == 0) != q.negate, q.rules);
+  }
+  for (uint32_t i : b.present_leaves) {
+    const Predicate& q = b.predicates[i];
+    alive &= EvalPresentLeaf(p, q.leaf, values) ? ~uint64_t{0} : ~q.rules;
+  }
+  return alive & b.flat;
+}
+
+// Every rule of the bitmap: the fast case or Kleene, then the trees.
 inline __attribute__((always_inline)) BitOutcome EvalBitmap(const Program& p, const Request& r,
                                                             const uint64_t* present,
                                                             const unsigned char* values) {
-  const RuleBitmap& b = p.bitmap;
   BitOutcome o;
-  if (b.fast && (present[0] & b.need) == b.need) {
-    // Every attribute read is present: a rule survives unless some row or
-    // predicate falsifies it.
-    uint64_t alive = ~b.never;
-    for (const RowAttribute& a : b.attrs) alive &= b.row_masks[a.rows + (values[a.off] & 63)];
-    // A false predicate clears its rules' bits: alive &= ~(rules & -false).
-    auto apply = [&alive](bool ok, uint64_t rules) { alive &= ~(rules & (uint64_t{0} - !ok)); };
-    for (const RangePredicate& q : b.ranges) {
-      const uint64_t x =
-          static_cast<uint64_t>(static_cast<int64_t>(Load8(values + q.at)) >> q.shift);
-      apply((x - q.lo <= q.span) != q.negate, q.rules);
-    }
-    for (const RangePredicate& q : b.comparisons) {
-      const int64_t x = static_cast<int64_t>(Load8(values + q.at)) >> q.shift;
-      const int64_t y = static_cast<int64_t>(Load8(values + q.at2)) >> q.shift2;
-      apply((static_cast<uint64_t>(x - y) - q.lo <= q.span) != q.negate, q.rules);
-    }
-    for (const RangePredicate& q : b.set_tests) {
-      const uint64_t x = Load8(values + q.at);
-      apply((((x & q.and_mask) ^ q.xor_value) == 0) != q.negate, q.rules);
-    }
-    for (uint32_t i : b.present_leaves) {
-      const Predicate& q = b.predicates[i];
-      alive &= EvalPresentLeaf(p, q.leaf, values) ? ~uint64_t{0} : ~q.rules;
-    }
-    o.applies = alive & b.flat;
+  if (FastCase(p.bitmap, present)) {
+    o.applies = FastApplies(p, values);
   } else {
     o = EvalBitmapKleene(p, r, present, values);
   }
-  if (b.trees != 0) EvalBitmapTrees(p, r, present, values, o);
+  if (p.bitmap.trees != 0) EvalBitmapTrees(p, r, present, values, o);
   return o;
 }
 
@@ -531,6 +542,13 @@ struct Evaluator::Steps {
     out.granted_ = baseline == Effect::kDeny ? 0 : requested & may;
     out.withheld_ = requested & ~out.granted_;
   }
+
+  // DecideSmall without a settled decision: missing attributes, trees, or
+  // more rules than the settled table takes.
+  static __attribute__((noinline)) void DecideSmallInFull(const Program& p, const Request& r,
+                                                          const uint64_t* present,
+                                                          const unsigned char* values,
+                                                          Decision& out);
 };
 
 void Evaluator::DecideSmall(const Policy& policy, const Program& p, const Request& r,
@@ -538,10 +556,11 @@ void Evaluator::DecideSmall(const Policy& policy, const Program& p, const Reques
   Steps::Begin(policy, r, out);
   const uint64_t* present = r.data_.data();
   const unsigned char* values = reinterpret_cast<const unsigned char*>(present + r.presence_words_);
-  const BitOutcome o = EvalBitmap(p, r, present, values);
-  if (o.unknown == 0 && !p.bitmap.settled.empty()) {
-    // A few rules, none unknown: the decision is looked up, not worked out.
-    const Settled& s = p.bitmap.settled[o.applies];
+  const RuleBitmap& b = p.bitmap;
+  if (b.trees == 0 && !b.settled.empty() && FastCase(b, present)) {
+    // A few flat rules, every attribute present: the decision is looked up,
+    // not worked out.
+    const Settled& s = b.settled[FastApplies(p, values)];
     out.effect_ = s.effect;
     out.by_default_ = s.by_default;
     if (s.n_deciding <= IndexList::kInline) {
@@ -554,10 +573,17 @@ void Evaluator::DecideSmall(const Policy& policy, const Program& p, const Reques
     out.withheld_ = requested & ~s.may;
     return;
   }
+  Steps::DecideSmallInFull(p, r, present, values, out);
+}
+
+void Evaluator::Steps::DecideSmallInFull(const Program& p, const Request& r,
+                                         const uint64_t* present, const unsigned char* values,
+                                         Decision& out) {
+  const BitOutcome o = EvalBitmap(p, r, present, values);
   const Source bits{p.bitmap.rule_ids.data(), o.applies, o.unknown, p.bitmap.by_effect};
   static constexpr uint64_t kNone[3] = {0, 0, 0};
   const Source none{nullptr, 0, 0, kNone};
-  Steps::Combine(p, r, present, values, bits, none, out);
+  Combine(p, r, present, values, bits, none, out);
 }
 
 void Evaluator::DecideIndexed(const Policy& policy, const Program& p, const Request& r,

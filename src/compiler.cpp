@@ -64,7 +64,7 @@ class Compiler {
     if (p_.items_attr >= 0) p_.items_off = m_.schema.attrs[p_.items_attr].offset;
     BuildIndex();
     p_.bitmap = BuildRuleBitmap(p_, p_.index.unindexed);
-    if (p_.bitmap.enabled && p_.index.attr < 0) p_.bitmap.settled = SettleOutcomes(p_);
+    if (p_.bitmap.enabled) p_.bitmap.settled = SettleOutcomes(p_, p_.index.unindexed);
     return std::move(p_);
   }
 

@@ -354,6 +354,18 @@ __attribute__((noinline)) void EvalBitmapTrees(const Program& p, const Request& 
   }
 }
 
+// The rules the predicates without a branch-free form leave alive. Out of
+// line: few policies have them (comparisons of two 8-byte integers).
+__attribute__((noinline)) uint64_t PresentLeaves(const Program& p, const unsigned char* values) {
+  const RuleBitmap& b = p.bitmap;
+  uint64_t alive = ~uint64_t{0};
+  for (uint32_t i : b.present_leaves) {
+    const Predicate& q = b.predicates[i];
+    if (!EvalPresentLeaf(p, q.leaf, values)) alive &= ~q.rules;
+  }
+  return alive;
+}
+
 // Whether the fast case holds: every attribute the bitmap's rows and
 // predicates read is present, and each predicate has a branch-free form.
 inline bool FastCase(const RuleBitmap& b, const uint64_t* present) {
@@ -382,10 +394,7 @@ inline __attribute__((always_inline)) uint64_t FastApplies(const Program& p,
     const uint64_t x = Load8(values + q.at);
     apply((((x & q.and_mask) ^ q.xor_value) == 0) != q.negate, q.rules);
   }
-  for (uint32_t i : b.present_leaves) {
-    const Predicate& q = b.predicates[i];
-    alive &= EvalPresentLeaf(p, q.leaf, values) ? ~uint64_t{0} : ~q.rules;
-  }
+  if (!b.present_leaves.empty()) alive &= PresentLeaves(p, values);
   return alive & b.flat;
 }
 
@@ -543,6 +552,33 @@ struct Evaluator::Steps {
     out.withheld_ = requested & ~out.granted_;
   }
 
+  // Whether the bitmap's outcome can be looked up: a settled table, no
+  // trees, and the fast case.
+  static bool Settles(const RuleBitmap& b, const uint64_t* present) {
+    return b.trees == 0 && !b.settled.empty() && FastCase(b, present);
+  }
+
+  // The settled decision for `applies`: a few flat rules, every attribute
+  // present, so the decision is looked up, not worked out, and nothing
+  // branches on the outcome.
+  static inline __attribute__((always_inline)) void DecideSettled(const Program& p,
+                                                                  uint64_t applies,
+                                                                  const uint64_t* present,
+                                                                  const unsigned char* values,
+                                                                  Decision& out) {
+    const Settled& s = p.bitmap.settled[applies];
+    out.effect_ = s.effect;
+    out.by_default_ = s.by_default;
+    if (s.n_deciding <= IndexList::kInline) {
+      out.deciding_.SetSmall(s.deciding, s.n_deciding);
+    } else {
+      for (uint32_t k = 0; k < s.n_deciding; ++k) out.deciding_.push_back(s.deciding[k]);
+    }
+    const uint64_t requested = Requested(p, present, values);
+    out.granted_ = requested & s.may;
+    out.withheld_ = requested & ~s.may;
+  }
+
   // DecideSmall without a settled decision: missing attributes, trees, or
   // more rules than the settled table takes.
   static __attribute__((noinline)) void DecideSmallInFull(const Program& p, const Request& r,
@@ -557,20 +593,8 @@ void Evaluator::DecideSmall(const Policy& policy, const Program& p, const Reques
   const uint64_t* present = r.data_.data();
   const unsigned char* values = reinterpret_cast<const unsigned char*>(present + r.presence_words_);
   const RuleBitmap& b = p.bitmap;
-  if (b.trees == 0 && !b.settled.empty() && FastCase(b, present)) {
-    // A few flat rules, every attribute present: the decision is looked up,
-    // not worked out.
-    const Settled& s = b.settled[FastApplies(p, values)];
-    out.effect_ = s.effect;
-    out.by_default_ = s.by_default;
-    if (s.n_deciding <= IndexList::kInline) {
-      out.deciding_.SetSmall(s.deciding, s.n_deciding);
-    } else {
-      for (uint32_t k = 0; k < s.n_deciding; ++k) out.deciding_.push_back(s.deciding[k]);
-    }
-    const uint64_t requested = Steps::Requested(p, present, values);
-    out.granted_ = requested & s.may;
-    out.withheld_ = requested & ~s.may;
+  if (Steps::Settles(b, present)) {
+    Steps::DecideSettled(p, FastApplies(p, values), present, values, out);
     return;
   }
   Steps::DecideSmallInFull(p, r, present, values, out);
@@ -601,8 +625,6 @@ void Evaluator::DecideIndexed(const Policy& policy, const Program& p, const Requ
   Steps::Begin(policy, r, out);
   const uint64_t* present = r.data_.data();
   const unsigned char* values = reinterpret_cast<const unsigned char*>(present + r.presence_words_);
-  const BitOutcome o = EvalBitmap(p, r, present, values);
-  const Source bits{p.bitmap.rule_ids.data(), o.applies, o.unknown, p.bitmap.by_effect};
   // The rules of the request's bucket, one by one, from their compact
   // leaves when every attribute those read is present.
   uint64_t by_effect[3] = {0, 0, 0};
@@ -623,6 +645,13 @@ void Evaluator::DecideIndexed(const Policy& policy, const Program& p, const Requ
       if (t == kUnknown) rules.unknown |= bit;
     }
   }
+  // No rule of the bucket counts: the unindexed rules decide alone.
+  if ((rules.applies | rules.unknown) == 0 && Steps::Settles(p.bitmap, present)) {
+    Steps::DecideSettled(p, FastApplies(p, values), present, values, out);
+    return;
+  }
+  const BitOutcome o = EvalBitmap(p, r, present, values);
+  const Source bits{p.bitmap.rule_ids.data(), o.applies, o.unknown, p.bitmap.by_effect};
   Steps::Combine(p, r, present, values, bits, rules, out);
 }
 

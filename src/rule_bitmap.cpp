@@ -107,16 +107,17 @@ RuleBitmap BuildRuleBitmap(const Program& p, const std::vector<uint32_t>& rules)
   return b;
 }
 
-std::vector<Settled> SettleOutcomes(const Program& p) {
-  const size_t n = p.hot.size();
+std::vector<Settled> SettleOutcomes(const Program& p, const std::vector<uint32_t>& rules) {
+  const size_t n = rules.size();
   std::vector<Settled> table;
   if (n > kMaxSettledRules) return table;
   table.resize(size_t{1} << n);
   for (uint64_t applies = 0; applies < table.size(); ++applies) {
     Settled& s = table[applies];
-    auto decide_by = [&](uint32_t rule) {
-      s.deciding[s.n_deciding++] = rule;
-      s.may |= p.hot[rule].disclose_mask;
+    auto effect = [&](uint32_t j) { return p.hot[rules[j]].effect; };
+    auto decide_by = [&](uint32_t j) {
+      s.deciding[s.n_deciding++] = rules[j];
+      s.may |= p.hot[rules[j]].disclose_mask;
     };
     if (applies == 0) {
       s.effect = p.default_effect;
@@ -124,15 +125,15 @@ std::vector<Settled> SettleOutcomes(const Program& p) {
       s.may = p.items_all;
     } else if (p.first_match) {
       const uint32_t first = __builtin_ctzll(applies);
-      s.effect = p.hot[first].effect;
+      s.effect = effect(first);
       decide_by(first);
     } else {
       s.effect = Effect::kAllow;
       for (uint32_t j = 0; j < n; ++j) {
-        if ((applies >> j) & 1) s.effect = std::max(s.effect, p.hot[j].effect);
+        if ((applies >> j) & 1) s.effect = std::max(s.effect, effect(j));
       }
       for (uint32_t j = 0; j < n; ++j) {
-        if (((applies >> j) & 1) && p.hot[j].effect == s.effect) decide_by(j);
+        if (((applies >> j) & 1) && effect(j) == s.effect) decide_by(j);
       }
     }
     if (s.effect == Effect::kDeny) s.may = 0;

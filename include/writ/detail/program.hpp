@@ -179,7 +179,8 @@ struct RangePredicate {
 };
 
 // The decision when exactly the rules of a bit set apply and none is
-// unknown, for a bitmap of up to kMaxSettledRules rules (no index).
+// unknown, for a bitmap of up to kMaxSettledRules rules (and no rule of the
+// request's index bucket applies).
 struct Settled {
   uint64_t may = 0;  // the items granted of those asked for (0 for deny)
   Effect effect = Effect::kDeny;

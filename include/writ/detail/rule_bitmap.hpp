@@ -20,10 +20,12 @@ inline constexpr size_t kMaxSettledRules = 8;
 // kMaxBitmapRules.
 RuleBitmap BuildRuleBitmap(const Program& program, const std::vector<uint32_t>& rules);
 
-// Every settled decision of a bitmap over all of `program`'s rules (at most
-// kMaxSettledRules): for each set of applying rules, the effect, the deciding
-// rules and the items they may disclose (LANGUAGE.md §6, without unknowns).
-std::vector<Settled> SettleOutcomes(const Program& program);
+// Every settled decision of a bitmap over `rules` (at most kMaxSettledRules;
+// with an index, the unindexed rules, valid when no rule of the request's
+// bucket applies or is unknown): for each set of applying rules, the
+// effect, the deciding rules and the items they may disclose (LANGUAGE.md
+// §6, without unknowns).
+std::vector<Settled> SettleOutcomes(const Program& program, const std::vector<uint32_t>& rules);
 
 }  // namespace writ::detail
 

@@ -499,7 +499,7 @@ class Compiler {
     const HotRule& h = p_.hot[rule];
     BucketHead head;
     head.effect = h.effect;
-    head.first = static_cast<uint32_t>(idx.bucket_leaves.size());
+    head.more = static_cast<uint32_t>(idx.bucket_leaves.size());
     if (h.count == 0 || !h.all_in_first_word) return head;
     std::vector<CompactLeaf> leaves;
     uint64_t need = 0;
@@ -516,7 +516,13 @@ class Compiler {
     head.compact = true;
     head.need = need;
     head.count = static_cast<uint8_t>(leaves.size());
-    idx.bucket_leaves.insert(idx.bucket_leaves.end(), leaves.begin(), leaves.end());
+    for (size_t i = 0; i < leaves.size(); ++i) {
+      if (i < BucketHead::kInlineLeaves) {
+        head.leaves[i] = leaves[i];
+      } else {
+        idx.bucket_leaves.push_back(leaves[i]);
+      }
+    }
     return head;
   }
 

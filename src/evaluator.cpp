@@ -636,8 +636,10 @@ void Evaluator::DecideIndexed(const Policy& policy, const Program& p, const Requ
     by_effect[static_cast<int>(h.effect)] |= bit;
     if (h.compact && (present[0] & h.need) == h.need) {
       bool all = true;
-      const CompactLeaf* c = idx.bucket_leaves.data() + h.first;
-      for (uint32_t k = 0; k < h.count; ++k) all &= EvalCompact(c[k], values);
+      const uint32_t n = std::min<uint32_t>(h.count, BucketHead::kInlineLeaves);
+      for (uint32_t k = 0; k < n; ++k) all &= EvalCompact(h.leaves[k], values);
+      const CompactLeaf* more = idx.bucket_leaves.data() + h.more;
+      for (uint32_t k = n; k < h.count; ++k) all &= EvalCompact(more[k - n], values);
       if (all) rules.applies |= bit;
     } else {
       const Tri t = EvalRule(p, bucket[j], r, present, values);

@@ -116,14 +116,17 @@ struct CompactLeaf {
   uint64_t a = 0, b = 0;
 };
 
-// How to evaluate a rule of a bucket, next to its neighbours in memory (so
-// that a decision reads one bucket, not rules scattered over the program).
-struct BucketHead {
-  uint64_t need = 0;   // presence bits (word 0) its compact leaves need
-  uint32_t first = 0;  // its leaves: bucket_leaves[first, first + count),
-  uint8_t count = 0;   // without the index key's own test (true in its bucket)
+// How to evaluate a rule of a bucket, in one cache line with its first
+// leaves and next to the other rules of its bucket, so that a decision reads
+// its bucket and little else.
+struct alignas(64) BucketHead {
+  static constexpr uint32_t kInlineLeaves = 2;
+  uint64_t need = 0;  // presence bits (word 0) its compact leaves need
+  uint32_t more = 0;  // leaves past the inline ones: bucket_leaves[more, ...)
+  uint8_t count = 0;  // its leaves, without the index key's own test
   Effect effect = Effect::kDeny;
   bool compact = false;  // else evaluated as a rule (EvalRule)
+  CompactLeaf leaves[kInlineLeaves];
 };
 
 // Rules keyed by the value of one attribute (string id or enum member), in

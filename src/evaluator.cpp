@@ -1,221 +1,35 @@
 // File: src/evaluator.cpp
 //
-// The compiled evaluator. Rules are visited in policy order; with a rule
-// index, only the unindexed rules and the bucket of the request's value are
-// visited (the others are certainly false: their key equality is false).
-// Outcomes combine as they are found, so no per-rule array is needed.
+// The compiled evaluator: Program x Request -> Decision (LANGUAGE.md §6).
+// Three paths, chosen by the policy's shape:
+//   DecideSmall    up to 64 rules, no index: the rules bit-parallel
+//                  (bitmap_eval.hpp), and for up to 8 flat rules with every
+//                  attribute present the decision looked up by the set of
+//                  applying rules, with no branch on the outcome;
+//   DecideIndexed  the unindexed rules bit-parallel and the request's bucket
+//                  of the rule index rule by rule, combined from bit sets;
+//   DecideGeneral  rule by rule with lists: more than 64 rules without an
+//                  index, a request without the index's key, a bucket of
+//                  more than 64 rules.
+// Conditions themselves are evaluated in conditions.hpp.
 #include "writ/detail/evaluator.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <memory>
 
-#include "writ/detail/compare.hpp"
-#include "writ/detail/request_access.hpp"
-#include "writ/detail/schema.hpp"
+#include "bitmap_eval.hpp"
+#include "conditions.hpp"
 
 namespace writ::detail {
 
-namespace {
-
-inline bool Ordered(Op op, int64_t a, int64_t b) {
-  switch (op) {
-    case Op::kEq:
-      return a == b;
-    case Op::kNe:
-      return a != b;
-    case Op::kLt:
-      return a < b;
-    case Op::kLe:
-      return a <= b;
-    case Op::kGt:
-      return a > b;
-    case Op::kGe:
-      return a >= b;
-    default:
-      return false;
-  }
-}
-
-inline Tri Truth(bool b) { return b ? kTrue : kFalse; }
-
-inline uint32_t Load4(const unsigned char* p) {
-  uint32_t v;
-  std::memcpy(&v, p, 4);
-  return v;
-}
-inline uint64_t Load8(const unsigned char* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
-
-// Evaluates a leaf node (anything but not/and/or). One dispatch; each kind
-// knows the width of what it reads, so a condition is a presence test, one
-// load and one compare. Inlined into the loops of Eval: a conjunction of
-// leaves costs no call per condition.
-inline __attribute__((always_inline)) Tri EvalLeaf(const Program& p, const Node& n,
-                                                   const Request& r, const uint64_t* present,
-                                                   const unsigned char* v) {
-  auto has = [present](uint32_t i) { return (present[i >> 6] >> (i & 63)) & 1; };
-  switch (n.kind) {
-    case NodeKind::kEnumInMask:
-      if (!has(n.slot)) return kUnknown;
-      return Truth(((n.k >> v[n.off]) & 1) != n.negate);
-    case NodeKind::kDateInRange: {
-      if (!has(n.slot)) return kUnknown;
-      int64_t x = static_cast<int32_t>(Load4(v + n.off));
-      return Truth((static_cast<int64_t>(n.k) <= x && x <= n.k2) != n.negate);
-    }
-    case NodeKind::kIntInRange: {
-      if (!has(n.slot)) return kUnknown;
-      int64_t x = n.width == 8 ? static_cast<int64_t>(Load8(v + n.off)) : v[n.off];
-      return Truth((static_cast<int64_t>(n.k) <= x && x <= n.k2) != n.negate);
-    }
-    case NodeKind::kBoolAttr:
-      if (!has(n.slot)) return kUnknown;
-      return Truth(v[n.off] != 0);
-    case NodeKind::kWordCmpAttr:
-      if (!has(n.slot) || !has(n.slot2)) return kUnknown;
-      return Truth(Ordered(n.op, static_cast<int64_t>(LoadPacked(v + n.off, n.width, n.sign)),
-                           static_cast<int64_t>(LoadPacked(v + n.off2, n.width2, n.sign2))));
-    case NodeKind::kMaskOp: {
-      if (!has(n.slot)) return kUnknown;
-      uint64_t w = Load8(v + n.off);
-      switch (n.op) {
-        case Op::kContains:
-        case Op::kContainsAny:
-          return Truth((w & n.k) != 0);
-        case Op::kContainsAll:
-          return Truth((w & n.k) == n.k);
-        case Op::kContainsNone:
-          return Truth((w & n.k) == 0);
-        case Op::kEq:
-          return Truth(w == n.k);
-        case Op::kNe:
-          return Truth(w != n.k);
-        default:
-          return kFalse;
-      }
-    }
-    case NodeKind::kStringEqConst:
-      if (!has(n.slot)) return kUnknown;
-      return Truth((Load4(v + n.off) == n.k) != n.negate);
-    case NodeKind::kStringInConst: {
-      if (!has(n.slot)) return kUnknown;
-      uint64_t id = Load4(v + n.off);
-      bool in = false;
-      for (uint32_t i = 0; i < n.n; ++i) in |= p.ids[n.a + i] == id;
-      return Truth(in != n.negate);
-    }
-    case NodeKind::kConst:
-      return static_cast<Tri>(n.k);
-    case NodeKind::kPresent:
-      return Truth(has(n.slot));
-    case NodeKind::kMissing:
-      return Truth(!has(n.slot));
-    case NodeKind::kGeneric: {
-      if (!has(n.slot)) return kUnknown;
-      const GenericOperands& g = p.generic[n.a];
-      ValueView l, rv;
-      if (g.lhs.is_attr) {
-        l = RequestAccess::View(r, g.lhs.index, n.type);
-      } else {
-        l = ViewOf(p.consts[g.lhs.index]);
-      }
-      if (g.rhs.is_attr) {
-        if (!has(g.rhs.index)) return kUnknown;
-        // The right side's kind follows from the operator.
-        TypeKind rk = n.type;
-        if (n.op == Op::kIn || n.op == Op::kNotIn) {
-          rk = n.type == TypeKind::kString ? TypeKind::kStringSet : TypeKind::kEnumSet;
-        } else if (n.op == Op::kContains) {
-          rk = n.type == TypeKind::kStringSet ? TypeKind::kString : TypeKind::kEnum;
-        }
-        rv = RequestAccess::View(r, g.rhs.index, rk);
-      } else {
-        rv = ViewOf(p.consts[g.rhs.index]);
-      }
-      return Truth(CompareViews(n.op, l, rv));
-    }
-    default:
-      return kUnknown;
-  }
-}
-
-// A leaf whose attributes are all present: plain true or false.
-inline __attribute__((always_inline)) bool EvalPresentLeaf(const Program& p, const Node& n,
-                                                           const unsigned char* v) {
-  switch (n.kind) {
-    case NodeKind::kEnumInMask:
-      return (n.k >> v[n.off]) & 1;  // negation folded by the compiler
-    case NodeKind::kBoolAttr:
-      return v[n.off] != 0;
-    case NodeKind::kDateInRange: {
-      int64_t x = static_cast<int32_t>(Load4(v + n.off));
-      return ((static_cast<int64_t>(n.k) <= x) & (x <= n.k2)) != n.negate;
-    }
-    case NodeKind::kIntInRange: {
-      int64_t x = n.width == 8 ? static_cast<int64_t>(Load8(v + n.off)) : v[n.off];
-      return ((static_cast<int64_t>(n.k) <= x) & (x <= n.k2)) != n.negate;
-    }
-    case NodeKind::kWordCmpAttr:
-      return Ordered(n.op, static_cast<int64_t>(LoadPacked(v + n.off, n.width, n.sign)),
-                     static_cast<int64_t>(LoadPacked(v + n.off2, n.width2, n.sign2)));
-    case NodeKind::kMaskOp: {
-      uint64_t w = Load8(v + n.off);
-      switch (n.op) {
-        case Op::kContains:
-        case Op::kContainsAny:
-          return (w & n.k) != 0;
-        case Op::kContainsAll:
-          return (w & n.k) == n.k;
-        case Op::kContainsNone:
-          return (w & n.k) == 0;
-        case Op::kEq:
-          return w == n.k;
-        case Op::kNe:
-          return w != n.k;
-        default:
-          return false;
-      }
-    }
-    case NodeKind::kStringEqConst:
-      return (Load4(v + n.off) == n.k) != n.negate;
-    default:
-      return false;  // the compiler keeps other kinds off this path
-  }
-  (void)p;
-}
-
-// Not, and, or over Kleene values.
-Tri EvalNode(const Program& p, uint32_t index, const Request& r, const uint64_t* present,
-             const unsigned char* values) {
-  const Node& n = p.nodes[index];
-  if (n.kind < NodeKind::kNot) return EvalLeaf(p, n, r, present, values);
-  const uint32_t* kids = p.children.data() + n.a;
-  auto child = [&](uint32_t i) {
-    const Node& c = p.nodes[kids[i]];
-    return c.kind < NodeKind::kNot ? EvalLeaf(p, c, r, present, values)
-                                   : EvalNode(p, kids[i], r, present, values);
-  };
-  if (n.kind == NodeKind::kNot) {
-    Tri t = child(0);
-    return t == kUnknown ? kUnknown : t == kTrue ? kFalse : kTrue;
-  }
-  // A false (for and; true for or) child decides; otherwise any unknown
-  // child makes the whole unknown.
-  const Tri decisive = n.kind == NodeKind::kAnd ? kFalse : kTrue;
-  Tri acc = n.kind == NodeKind::kAnd ? kTrue : kFalse;
-  for (uint32_t i = 0; i < n.n; ++i) {
-    Tri t = child(i);
-    if (t == decisive) return decisive;
-    if (t == kUnknown) acc = kUnknown;
-  }
-  return acc;
-}
-
-}  // namespace
+using eval::BitOutcome;
+using eval::EvalBitmap;
+using eval::EvalCompact;
+using eval::EvalRule;
+using eval::FastApplies;
+using eval::FastCase;
+using eval::Load8;
 
 namespace {
 
@@ -248,67 +62,6 @@ class RuleList {
   std::unique_ptr<uint32_t[]> heap_;
 };
 
-}  // namespace
-
-namespace {
-
-// One rule, on its own.
-inline __attribute__((always_inline)) Tri EvalRule(const Program& p, uint32_t i, const Request& r,
-                                                   const uint64_t* present,
-                                                   const unsigned char* values) {
-  const HotRule& h = p.hot[i];
-  if (h.all_in_first_word && (present[0] & h.need) == h.need) {
-    // Every attribute present: a plain conjunction. All leaves are
-    // evaluated, without an early exit: each is a few instructions, while
-    // an early exit on random requests is a mispredicted branch.
-    bool all = true;
-    const Node* c = p.conjuncts.data() + h.first;
-    for (uint32_t k = 0; k < h.count; ++k) all &= EvalPresentLeaf(p, c[k], values);
-    return all ? kTrue : kFalse;
-  }
-  if (h.count != 0) {
-    // A flat conjunction of leaves: the first false one decides.
-    Tri t = kTrue;
-    const Node* c = p.conjuncts.data() + h.first;
-    for (uint32_t k = 0; k < h.count; ++k) {
-      Tri x = EvalLeaf(p, c[k], r, present, values);
-      if (x == kFalse) return kFalse;
-      if (x == kUnknown) t = kUnknown;
-    }
-    return t;
-  }
-  return EvalNode(p, h.root, r, present, values);
-}
-
-// A compact leaf whose attributes are present.
-inline __attribute__((always_inline)) bool EvalCompact(const CompactLeaf& c,
-                                                       const unsigned char* v) {
-  switch (c.form) {
-    case FastForm::kByteMask:
-      return (c.a >> (v[c.at] & 63)) & 1;
-    case FastForm::kRange: {
-      const uint64_t x = static_cast<uint64_t>(static_cast<int64_t>(Load8(v + c.at)) >> c.shift);
-      return (x - c.a <= c.b) != c.negate;
-    }
-    case FastForm::kComparison: {
-      const int64_t x = static_cast<int64_t>(Load8(v + c.at)) >> c.shift;
-      const int64_t y = static_cast<int64_t>(Load8(v + c.at2)) >> c.shift2;
-      return (static_cast<uint64_t>(x - y) - c.a <= c.b) != c.negate;
-    }
-    case FastForm::kSetTest:
-      return (((Load8(v + c.at) & c.a) ^ c.b) == 0) != c.negate;
-    default:
-      return false;  // never built
-  }
-}
-
-// The rules of a RuleBitmap that certainly apply, and those whose
-// applicability is unknown (bit j: rule rule_ids[j]).
-struct BitOutcome {
-  uint64_t applies = 0;
-  uint64_t unknown = 0;
-};
-
 // Rule outcomes from one source of up to 64 rules: bit j is rule ids[j],
 // ids ascending.
 struct Source {
@@ -316,101 +69,6 @@ struct Source {
   uint64_t applies = 0, unknown = 0;
   const uint64_t* by_effect = nullptr;  // [3]: the positions of each effect
 };
-
-// Some attribute the rules read is missing (or the bitmap has conditions
-// EvalPresentLeaf does not decide): Kleene. A rule is false when some
-// conjunct is false, else unknown when some conjunct is unknown.
-__attribute__((noinline)) BitOutcome EvalBitmapKleene(const Program& p, const Request& r,
-                                                      const uint64_t* present,
-                                                      const unsigned char* values) {
-  const RuleBitmap& b = p.bitmap;
-  uint64_t falsified = b.never, open = 0;
-  auto has = [present](uint32_t i) { return (present[i >> 6] >> (i & 63)) & 1; };
-  for (const RowAttribute& a : b.attrs) {
-    if (has(a.slot)) {
-      falsified |= ~b.row_masks[a.rows + (values[a.off] & 63)];
-    } else {
-      open |= a.tests;
-    }
-  }
-  for (const Predicate& q : b.predicates) {
-    Tri t = EvalLeaf(p, q.leaf, r, present, values);
-    if (t == kFalse) falsified |= q.rules;
-    if (t == kUnknown) open |= q.rules;
-  }
-  return {b.flat & ~falsified & ~open, b.flat & ~falsified & open};
-}
-
-// The rules that are not flat conjunctions, added to `o`.
-__attribute__((noinline)) void EvalBitmapTrees(const Program& p, const Request& r,
-                                               const uint64_t* present, const unsigned char* values,
-                                               BitOutcome& o) {
-  const RuleBitmap& b = p.bitmap;
-  for (uint64_t t = b.trees; t != 0; t &= t - 1) {
-    const int j = __builtin_ctzll(t);
-    Tri x = EvalNode(p, p.hot[b.rule_ids[j]].root, r, present, values);
-    if (x == kTrue) o.applies |= uint64_t{1} << j;
-    if (x == kUnknown) o.unknown |= uint64_t{1} << j;
-  }
-}
-
-// The rules the predicates without a branch-free form leave alive. Out of
-// line: few policies have them (comparisons of two 8-byte integers).
-__attribute__((noinline)) uint64_t PresentLeaves(const Program& p, const unsigned char* values) {
-  const RuleBitmap& b = p.bitmap;
-  uint64_t alive = ~uint64_t{0};
-  for (uint32_t i : b.present_leaves) {
-    const Predicate& q = b.predicates[i];
-    if (!EvalPresentLeaf(p, q.leaf, values)) alive &= ~q.rules;
-  }
-  return alive;
-}
-
-// Whether the fast case holds: every attribute the bitmap's rows and
-// predicates read is present, and each predicate has a branch-free form.
-inline bool FastCase(const RuleBitmap& b, const uint64_t* present) {
-  return b.fast && (present[0] & b.need) == b.need;
-}
-
-// The fast case: a flat rule applies unless some row or predicate
-// falsifies it; no condition is unknown.
-inline __attribute__((always_inline)) uint64_t FastApplies(const Program& p,
-                                                           const unsigned char* values) {
-  const RuleBitmap& b = p.bitmap;
-  uint64_t alive = ~b.never;
-  for (const RowAttribute& a : b.attrs) alive &= b.row_masks[a.rows + (values[a.off] & 63)];
-  // A false predicate clears its rules' bits: alive &= ~(rules & -false).
-  auto apply = [&alive](bool ok, uint64_t rules) { alive &= ~(rules & (uint64_t{0} - !ok)); };
-  for (const RangePredicate& q : b.ranges) {
-    const uint64_t x = static_cast<uint64_t>(static_cast<int64_t>(Load8(values + q.at)) >> q.shift);
-    apply((x - q.lo <= q.span) != q.negate, q.rules);
-  }
-  for (const RangePredicate& q : b.comparisons) {
-    const int64_t x = static_cast<int64_t>(Load8(values + q.at)) >> q.shift;
-    const int64_t y = static_cast<int64_t>(Load8(values + q.at2)) >> q.shift2;
-    apply((static_cast<uint64_t>(x - y) - q.lo <= q.span) != q.negate, q.rules);
-  }
-  for (const RangePredicate& q : b.set_tests) {
-    const uint64_t x = Load8(values + q.at);
-    apply((((x & q.and_mask) ^ q.xor_value) == 0) != q.negate, q.rules);
-  }
-  if (!b.present_leaves.empty()) alive &= PresentLeaves(p, values);
-  return alive & b.flat;
-}
-
-// Every rule of the bitmap: the fast case or Kleene, then the trees.
-inline __attribute__((always_inline)) BitOutcome EvalBitmap(const Program& p, const Request& r,
-                                                            const uint64_t* present,
-                                                            const unsigned char* values) {
-  BitOutcome o;
-  if (FastCase(p.bitmap, present)) {
-    o.applies = FastApplies(p, values);
-  } else {
-    o = EvalBitmapKleene(p, r, present, values);
-  }
-  if (p.bitmap.trees != 0) EvalBitmapTrees(p, r, present, values, o);
-  return o;
-}
 
 }  // namespace
 

@@ -1,0 +1,119 @@
+// File: src/bitmap_eval.hpp (internal to the evaluator)
+//
+// Evaluating a RuleBitmap (rule_bitmap.hpp): up to 64 rules at once, one bit
+// each. The fast case, where every attribute read is present, is a row per
+// enum or bool attribute and branch-free predicates; otherwise Kleene, and
+// the rules that are not flat conjunctions as trees.
+#ifndef WRIT_SRC_BITMAP_EVAL_HPP_
+#define WRIT_SRC_BITMAP_EVAL_HPP_
+
+#include "conditions.hpp"
+
+namespace writ::detail::eval {
+
+// The rules of a RuleBitmap that certainly apply, and those whose
+// applicability is unknown (bit j: rule rule_ids[j]).
+struct BitOutcome {
+  uint64_t applies = 0;
+  uint64_t unknown = 0;
+};
+
+// Some attribute the rules read is missing (or the bitmap has conditions
+// EvalPresentLeaf does not decide): Kleene. A rule is false when some
+// conjunct is false, else unknown when some conjunct is unknown.
+inline __attribute__((noinline)) BitOutcome EvalBitmapKleene(const Program& p, const Request& r,
+                                                             const uint64_t* present,
+                                                             const unsigned char* values) {
+  const RuleBitmap& b = p.bitmap;
+  uint64_t falsified = b.never, open = 0;
+  auto has = [present](uint32_t i) { return (present[i >> 6] >> (i & 63)) & 1; };
+  for (const RowAttribute& a : b.attrs) {
+    if (has(a.slot)) {
+      falsified |= ~b.row_masks[a.rows + (values[a.off] & 63)];
+    } else {
+      open |= a.tests;
+    }
+  }
+  for (const Predicate& q : b.predicates) {
+    Tri t = EvalLeaf(p, q.leaf, r, present, values);
+    if (t == kFalse) falsified |= q.rules;
+    if (t == kUnknown) open |= q.rules;
+  }
+  return {b.flat & ~falsified & ~open, b.flat & ~falsified & open};
+}
+
+// The rules that are not flat conjunctions, added to `o`.
+inline __attribute__((noinline)) void EvalBitmapTrees(const Program& p, const Request& r,
+                                                      const uint64_t* present,
+                                                      const unsigned char* values, BitOutcome& o) {
+  const RuleBitmap& b = p.bitmap;
+  for (uint64_t t = b.trees; t != 0; t &= t - 1) {
+    const int j = __builtin_ctzll(t);
+    Tri x = EvalNode(p, p.hot[b.rule_ids[j]].root, r, present, values);
+    if (x == kTrue) o.applies |= uint64_t{1} << j;
+    if (x == kUnknown) o.unknown |= uint64_t{1} << j;
+  }
+}
+
+// The rules the predicates without a branch-free form leave alive. Out of
+// line: few policies have them (comparisons of two 8-byte integers).
+inline __attribute__((noinline)) uint64_t PresentLeaves(const Program& p,
+                                                        const unsigned char* values) {
+  const RuleBitmap& b = p.bitmap;
+  uint64_t alive = ~uint64_t{0};
+  for (uint32_t i : b.present_leaves) {
+    const Predicate& q = b.predicates[i];
+    if (!EvalPresentLeaf(p, q.leaf, values)) alive &= ~q.rules;
+  }
+  return alive;
+}
+
+// Whether the fast case holds: every attribute the bitmap's rows and
+// predicates read is present, and each predicate has a branch-free form.
+inline bool FastCase(const RuleBitmap& b, const uint64_t* present) {
+  return b.fast && (present[0] & b.need) == b.need;
+}
+
+// The fast case: a flat rule applies unless some row or predicate
+// falsifies it; no condition is unknown.
+inline __attribute__((always_inline)) uint64_t FastApplies(const Program& p,
+                                                           const unsigned char* values) {
+  const RuleBitmap& b = p.bitmap;
+  uint64_t alive = ~b.never;
+  for (const RowAttribute& a : b.attrs) alive &= b.row_masks[a.rows + (values[a.off] & 63)];
+  // A false predicate clears its rules' bits: alive &= ~(rules & -false).
+  auto apply = [&alive](bool ok, uint64_t rules) { alive &= ~(rules & (uint64_t{0} - !ok)); };
+  for (const RangePredicate& q : b.ranges) {
+    const uint64_t x = static_cast<uint64_t>(static_cast<int64_t>(Load8(values + q.at)) >> q.shift);
+    apply((x - q.lo <= q.span) != q.negate, q.rules);
+  }
+  for (const RangePredicate& q : b.comparisons) {
+    const int64_t x = static_cast<int64_t>(Load8(values + q.at)) >> q.shift;
+    const int64_t y = static_cast<int64_t>(Load8(values + q.at2)) >> q.shift2;
+    apply((static_cast<uint64_t>(x - y) - q.lo <= q.span) != q.negate, q.rules);
+  }
+  for (const RangePredicate& q : b.set_tests) {
+    const uint64_t x = Load8(values + q.at);
+    apply((((x & q.and_mask) ^ q.xor_value) == 0) != q.negate, q.rules);
+  }
+  if (!b.present_leaves.empty()) alive &= PresentLeaves(p, values);
+  return alive & b.flat;
+}
+
+// Every rule of the bitmap: the fast case or Kleene, then the trees.
+inline __attribute__((always_inline)) BitOutcome EvalBitmap(const Program& p, const Request& r,
+                                                            const uint64_t* present,
+                                                            const unsigned char* values) {
+  BitOutcome o;
+  if (FastCase(p.bitmap, present)) {
+    o.applies = FastApplies(p, values);
+  } else {
+    o = EvalBitmapKleene(p, r, present, values);
+  }
+  if (p.bitmap.trees != 0) EvalBitmapTrees(p, r, present, values, o);
+  return o;
+}
+
+}  // namespace writ::detail::eval
+
+#endif  // WRIT_SRC_BITMAP_EVAL_HPP_

@@ -9,6 +9,7 @@
 #include "writ/detail/parser.hpp"
 #include "writ/detail/policy_data.hpp"
 #include "writ/detail/request_access.hpp"
+#include "writ/detail/request_json.hpp"
 #include "writ/policy.hpp"
 
 namespace writ {
@@ -274,20 +275,7 @@ void SetFromJson(Request& r, const detail::Schema& schema, uint32_t index, const
     case AttributeType::kDate: {
       if (!v.is_string()) return problem(absl::StrCat("must be a date string, not ", JsonKind(v)));
       const json::string& s = v.get_string();
-      auto digits = [&](size_t from, size_t n, int& out) {
-        out = 0;
-        for (size_t i = from; i < from + n; ++i) {
-          if (s[i] < '0' || s[i] > '9') return false;
-          out = out * 10 + (s[i] - '0');
-        }
-        return true;
-      };
-      int y, m, d;
-      std::optional<int64_t> days;
-      if (s.size() == 10 && s[4] == '-' && s[7] == '-' && digits(0, 4, y) && digits(5, 2, m) &&
-          digits(8, 2, d)) {
-        days = detail::DaysFromCivil(y, m, d);
-      }
+      std::optional<int64_t> days = detail::ParseIsoDate(std::string_view(s.data(), s.size()));
       if (!days) {
         return problem(absl::StrCat("is not a date (YYYY-MM-DD): ",
                                     Quote(std::string_view(s.data(), s.size()))));
@@ -348,7 +336,9 @@ void Walk(Request& r, const detail::PolicyData& d, int32_t object, const json::o
 
 }  // namespace
 
-absl::Status Policy::ParseRequest(std::string_view text, Request& out) const {
+namespace detail {
+
+absl::Status ParseRequestDocument(const PolicyData& d, std::string_view text, Request& out) {
   out.Clear();
   // Parse into a stack buffer first: most requests need no heap at all.
   unsigned char buffer[8192];
@@ -364,8 +354,17 @@ absl::Status Policy::ParseRequest(std::string_view text, Request& out) const {
     return absl::InvalidArgumentError(
         absl::StrCat("a request must be a JSON object, not ", JsonKind(v)));
   }
-  Walk(out, *data_, 0, v.get_object(), "");
+  Walk(out, d, 0, v.get_object(), "");
   return absl::OkStatus();
+}
+
+}  // namespace detail
+
+absl::Status Policy::ParseRequest(std::string_view text, Request& out) const {
+  // Most requests are well-formed: stream them into their slots. The rest
+  // are parsed as a document, which reports every problem.
+  if (detail::ParseRequestStreaming(*data_, text, out)) return absl::OkStatus();
+  return detail::ParseRequestDocument(*data_, text, out);
 }
 
 absl::StatusOr<Request> Policy::ParseRequest(std::string_view text) const {

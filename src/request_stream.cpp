@@ -132,7 +132,7 @@ class RequestHandler {
   bool on_bool(bool b, json::error_code& ec) {
     if (skip_ > 0) return true;
     const Pending p = Take();
-    if (p.kind == Pending::kIgnore) return true;
+    if (p.kind == Pending::kIgnore && set_attr_ < 0) return depth_ > 0 || Fail(ec);
     if (set_attr_ >= 0 || p.kind != Pending::kAttr ||
         schema_.attrs[p.index].type != AttributeType::kBool || Seen(seen_attrs_, p.index))
       return Fail(ec);

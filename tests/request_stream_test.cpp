@@ -134,6 +134,9 @@ std::string Generate(const Policy& p, std::mt19937_64& rng) {
     case 5:
       text += " {}";
       break;
+    case 6:  // a top level that is not an object
+      text = std::vector<std::string>{"true", "null", "7", "-1", "2.5", "\"x\"", "[]"}[rng() % 7];
+      break;
     default:
       break;
   }

@@ -2,7 +2,8 @@
 //
 // Checked model -> Program: folds lets and constant sub-expressions, picks
 // the fastest node kind for each comparison, interns string constants into
-// the schema, and builds the rule index.
+// the schema, and builds the rule index and the bit-parallel form of the
+// unindexed rules.
 #ifndef WRIT_DETAIL_COMPILER_HPP_
 #define WRIT_DETAIL_COMPILER_HPP_
 

@@ -5,7 +5,9 @@
 // and strings as interned ids. Rules keep their effect, disclose mask and the
 // attributes they read. An optional index maps the value of one attribute to
 // the rules that test it for equality, so a request only evaluates the rules
-// that can apply (plus the rules that are not indexed).
+// that can apply (plus the rules that are not indexed); each bucket keeps its
+// rules' conditions together in compact form. Up to 64 unindexed rules are
+// also laid out bit-parallel (RuleBitmap), with their settled decisions.
 #ifndef WRIT_DETAIL_PROGRAM_HPP_
 #define WRIT_DETAIL_PROGRAM_HPP_
 

@@ -35,11 +35,14 @@ RuleBitmap BuildRuleBitmap(const Program& p, const std::vector<uint32_t>& rules)
   std::map<uint32_t, size_t> attr_of_slot;
   std::map<decltype(LeafKey(Node{})), size_t> predicate_of;
   auto need = [&b](uint32_t slot) {
-    if (slot >= 64) {
-      b.fast = false;
-    } else {
-      b.need |= uint64_t{1} << slot;
+    const uint64_t bit = uint64_t{1} << (slot & 63);
+    if (slot < 64) {
+      b.need |= bit;
+      return;
     }
+    const size_t word = slot / 64 - 1;
+    if (b.need_more.size() <= word) b.need_more.resize(word + 1, 0);
+    b.need_more[word] |= bit;
   };
   for (size_t j = 0; j < rules.size(); ++j) {
     const uint64_t bit = uint64_t{1} << j;

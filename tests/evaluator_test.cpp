@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "testing/helpers.hpp"
+#include "writ/detail/policy_data.hpp"
 
 namespace writ {
 namespace {
@@ -326,6 +327,9 @@ TEST(EvaluatorTest, SchemasWithMoreThan64AttributesSpillAndStillDecide) {
       "}\n";
   auto p = testing::LoadOrDie(text);
   ASSERT_NE(p, nullptr);
+  // Presence past word 0 still allows the bit-parallel fast case.
+  EXPECT_TRUE(p->data().program.bitmap.fast);
+  EXPECT_EQ(p->data().program.bitmap.need_more.size(), 2u);
   Decision d = p->Decide(testing::Json(
       *p, R"({"a129": true, "a70": true, "a3": false, "day": "2024-05-01", "n": 3})"));
   EXPECT_EQ(d.effect(), Effect::kAllow);

@@ -207,10 +207,12 @@ struct RuleBitmap {
   uint64_t flat = 0;   // rules decided by attrs and predicates alone
   uint64_t trees = 0;  // rules evaluated as a tree
   uint64_t never = 0;  // flat rules with a constant false conjunct
-  // The fast case: every attribute the attrs and predicates read has its
-  // presence bit in word 0 and is present (`need`), and every predicate is a
-  // kind EvalPresentLeaf decides; then no condition is unknown.
+  // The fast case: every attribute the attrs and predicates read is present
+  // (`need`: presence word 0; `need_more`: words 1, 2, ... for schemas past
+  // 64 attributes), and every predicate is a kind EvalPresentLeaf decides;
+  // then no condition is unknown.
   uint64_t need = 0;
+  std::vector<uint64_t> need_more;
   bool fast = false;
   uint64_t by_effect[3] = {0, 0, 0};  // rules with each Effect
   std::vector<Settled> settled;       // [applies], when built

@@ -182,6 +182,8 @@ BENCHMARK_CAPTURE(BM_Decide, scale_10, "scale_10");
 BENCHMARK_CAPTURE(BM_Decide, scale_100, "scale_100");
 BENCHMARK_CAPTURE(BM_Decide, scale_1000, "scale_1000");
 BENCHMARK_CAPTURE(BM_Decide, scale_10000, "scale_10000");
+// Rules the index cannot key on: 1,002 rules decided by the wide bitmap.
+BENCHMARK_CAPTURE(BM_Decide, unindexed_1000, "unindexed_1000");
 BENCHMARK_CAPTURE(BM_JsonToDecision, scale_10000, "scale_10000");
 BENCHMARK(BM_DecideThreads)->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK_CAPTURE(BM_LoadPolicy, scale_10000, "scale_10000")->Unit(benchmark::kMillisecond);

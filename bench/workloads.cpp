@@ -18,17 +18,20 @@ Workload& Get(const std::string& name) {
   w.requests_file = data + "/" + name + ".jsonl";
   if (name == "base") {
     w.policy_file = std::string(WRIT_POLICY_DIR) + "/telegram-2024.writ";
+  } else if (name == "unindexed_1000") {
+    // scale_1000's requests against its rules written without equalities.
+    w.requests_file = data + "/scale_1000.jsonl";
+    w.policy_file = data + "/unindexed_1000.writ";
+    w.rules_file = data + "/rules_1000.jsonl";
   } else {
     w.policy_file = data + "/" + name + ".writ";
     w.rules_file = data + "/rules_" + name.substr(6) + ".jsonl";
   }
   static const std::map<std::string, std::array<long, 3>> kExpected = {
       // allow, review, deny (the order of writ::Effect)
-      {"base", {0, 21272, 78728}},
-      {"scale_10", {403, 21306, 78291}},
-      {"scale_100", {372, 21435, 78193}},
-      {"scale_1000", {332, 21534, 78134}},
-      {"scale_10000", {352, 21536, 78112}}};
+      {"base", {0, 21272, 78728}},          {"scale_10", {403, 21306, 78291}},
+      {"scale_100", {372, 21435, 78193}},   {"scale_1000", {332, 21534, 78134}},
+      {"scale_10000", {352, 21536, 78112}}, {"unindexed_1000", {332, 21534, 78134}}};
   w.expected = kExpected.at(name);
   auto p = Policy::Load(w.policy_file);
   if (!p.ok()) {

@@ -1,9 +1,9 @@
 // File: src/bitmap_eval.hpp (internal to the evaluator)
 //
 // Evaluating a RuleBitmap (rule_bitmap.hpp): up to 64 rules at once, one bit
-// each. The fast case, where every attribute read is present, is a row per
-// enum or bool attribute and branch-free predicates; otherwise Kleene, and
-// the rules that are not flat conjunctions as trees.
+// each; and a WideBitmap, any number of 64-rule words with Kleene logic. The fast case, where every
+// attribute read is present, is a row per enum or bool attribute and branch-free predicates;
+// otherwise Kleene, and the rules that are not flat conjunctions as trees.
 #ifndef WRIT_SRC_BITMAP_EVAL_HPP_
 #define WRIT_SRC_BITMAP_EVAL_HPP_
 
@@ -116,6 +116,49 @@ inline __attribute__((always_inline)) BitOutcome EvalBitmap(const Program& p, co
   }
   if (p.bitmap.trees != 0) EvalBitmapTrees(p, r, present, values, o);
   return o;
+}
+
+// The outcome of the wide bitmap: bit w*64+j of applies / unknown is the
+// rule at that position (each array `words` long).
+inline void EvalWide(const Program& p, const Request& r, const uint64_t* present,
+                     const unsigned char* values, uint64_t* applies, uint64_t* unknown) {
+  const WideBitmap& b = p.wide;
+  const uint32_t words = b.words;
+  const uint64_t* masks = b.masks.data();
+  // First the rules some conjunct falsifies (in applies) and those some
+  // conjunct leaves unknown (in unknown).
+  uint64_t* falsified = applies;
+  uint64_t* open = unknown;
+  for (uint32_t w = 0; w < words; ++w) {
+    falsified[w] = masks[b.never + w];
+    open[w] = 0;
+  }
+  for (const WideBitmap::Attribute& a : b.attrs) {
+    if ((present[a.slot >> 6] >> (a.slot & 63)) & 1) {
+      const uint64_t* row = masks + a.rows + size_t{values[a.off] & 63u} * words;
+      for (uint32_t w = 0; w < words; ++w) falsified[w] |= ~row[w];
+    } else {
+      for (uint32_t w = 0; w < words; ++w) open[w] |= masks[a.tests + w];
+    }
+  }
+  for (const WideBitmap::Predicate& q : b.predicates) {
+    const Tri t = EvalLeaf(p, q.leaf, r, present, values);
+    if (t == kTrue) continue;
+    uint64_t* into = t == kFalse ? falsified : open;
+    for (uint32_t k = q.first; k < q.first + q.count; ++k) {
+      into[b.positions[k] >> 6] |= uint64_t{1} << (b.positions[k] & 63);
+    }
+  }
+  for (uint32_t w = 0; w < words; ++w) {
+    const uint64_t flat = masks[b.flat + w], f = falsified[w], o = open[w];
+    applies[w] = flat & ~f & ~o;
+    unknown[w] = flat & ~f & o;
+  }
+  for (uint32_t j : b.trees) {
+    const Tri t = EvalNode(p, p.hot[b.rule_ids[j]].root, r, present, values);
+    if (t == kTrue) applies[j >> 6] |= uint64_t{1} << (j & 63);
+    if (t == kUnknown) unknown[j >> 6] |= uint64_t{1} << (j & 63);
+  }
 }
 
 }  // namespace writ::detail::eval

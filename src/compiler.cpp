@@ -65,6 +65,7 @@ class Compiler {
     BuildIndex();
     p_.bitmap = BuildRuleBitmap(p_, p_.index.unindexed);
     if (p_.bitmap.enabled) p_.bitmap.settled = SettleOutcomes(p_, p_.index.unindexed);
+    p_.wide = BuildWideBitmap(p_, p_.index.unindexed);
     return std::move(p_);
   }
 

@@ -27,6 +27,7 @@ using eval::BitOutcome;
 using eval::EvalBitmap;
 using eval::EvalCompact;
 using eval::EvalRule;
+using eval::EvalWide;
 using eval::FastApplies;
 using eval::FastCase;
 using eval::Load8;
@@ -341,12 +342,31 @@ void Evaluator::DecideGeneral(const Policy& policy, const Program& p, const Requ
     record(i, EvalRule(p, i, r, present, values));
   };
 
-  if (!use_index) {
+  // More than 64 unindexed rules: their outcomes from the wide bitmap.
+  uint64_t wide_applies[WideBitmap::kMaxWords], wide_unknown[WideBitmap::kMaxWords];
+  const bool wide = p.wide.enabled && (use_index || idx.attr < 0);
+  if (wide) EvalWide(p, r, present, values, wide_applies, wide_unknown);
+  auto wide_outcome = [&](size_t position) {
+    const uint64_t bit = uint64_t{1} << (position & 63);
+    return (wide_applies[position >> 6] & bit)   ? kTrue
+           : (wide_unknown[position >> 6] & bit) ? kUnknown
+                                                 : kFalse;
+  };
+
+  if (!use_index && wide) {
+    // Only the rules that apply or may: their bits, in rule order.
+    for (uint32_t w = 0; w < p.wide.words && !stopped; ++w) {
+      for (uint64_t t = wide_applies[w] | wide_unknown[w]; t != 0 && !stopped; t &= t - 1) {
+        const size_t position = w * 64 + __builtin_ctzll(t);
+        record(p.wide.rule_ids[position], wide_outcome(position));
+      }
+    }
+  } else if (!use_index) {
     const uint32_t n = static_cast<uint32_t>(p.hot.size());
     for (uint32_t i = 0; i < n && !stopped; ++i) visit(i);
   } else {
     // Merge the unindexed rules with the bucket of the request's value, in
-    // rule order. The unindexed rules come from the bitmap when it has them.
+    // rule order. The unindexed rules come from a bitmap when there is one.
     uint64_t key = r.Load(idx.attr);
     const uint32_t* bucket = nullptr;
     size_t bucket_n = 0;
@@ -363,6 +383,8 @@ void Evaluator::DecideGeneral(const Policy& policy, const Program& p, const Requ
         if (p.bitmap.enabled) {
           const bool yes = (bits.applies >> a) & 1, maybe = (bits.unknown >> a) & 1;
           record(all[a], yes ? kTrue : maybe ? kUnknown : kFalse);
+        } else if (wide) {
+          record(all[a], wide_outcome(a));
         } else {
           visit(all[a]);
         }

@@ -24,6 +24,49 @@ auto LeafKey(const Node& n) {
                          n.off, n.slot2, n.off2, n.a, n.n, n.k, n.k2);
 }
 
+// The conjuncts of a rule set (position j: rule rules[j]), sorted by how
+// the bit-parallel forms take them.
+struct Conjuncts {
+  struct Row {
+    uint32_t position;
+    const Node* leaf;  // a 1-byte attribute against constants (IsRowLeaf)
+  };
+  struct Shared {
+    const Node* leaf;                 // any other condition,
+    std::vector<uint32_t> positions;  // with every rule that has it
+  };
+  std::vector<Row> rows;
+  std::vector<Shared> predicates;
+  std::vector<uint32_t> flat, trees, never;  // positions
+};
+
+Conjuncts Classify(const Program& p, const std::vector<uint32_t>& rules) {
+  Conjuncts out;
+  std::map<decltype(LeafKey(Node{})), size_t> predicate_of;
+  for (uint32_t j = 0; j < rules.size(); ++j) {
+    const HotRule& h = p.hot[rules[j]];
+    if (h.count == 0) {
+      out.trees.push_back(j);
+      continue;
+    }
+    out.flat.push_back(j);
+    for (uint32_t c = h.first; c < h.first + h.count; ++c) {
+      const Node& n = p.conjuncts[c];
+      if (n.kind == NodeKind::kConst) {
+        if (n.k == kFalse) out.never.push_back(j);  // constants are true or false
+      } else if (IsRowLeaf(n)) {
+        out.rows.push_back({j, &n});
+      } else {
+        auto [it, added] = predicate_of.try_emplace(LeafKey(n), out.predicates.size());
+        if (added) out.predicates.push_back({&n, {}});
+        std::vector<uint32_t>& at = out.predicates[it->second].positions;
+        if (at.empty() || at.back() != j) at.push_back(j);
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 RuleBitmap BuildRuleBitmap(const Program& p, const std::vector<uint32_t>& rules) {
@@ -32,8 +75,6 @@ RuleBitmap BuildRuleBitmap(const Program& p, const std::vector<uint32_t>& rules)
   b.enabled = true;
   b.fast = true;
   b.rule_ids = rules;
-  std::map<uint32_t, size_t> attr_of_slot;
-  std::map<decltype(LeafKey(Node{})), size_t> predicate_of;
   auto need = [&b](uint32_t slot) {
     const uint64_t bit = uint64_t{1} << (slot & 63);
     if (slot < 64) {
@@ -44,48 +85,41 @@ RuleBitmap BuildRuleBitmap(const Program& p, const std::vector<uint32_t>& rules)
     if (b.need_more.size() <= word) b.need_more.resize(word + 1, 0);
     b.need_more[word] |= bit;
   };
-  for (size_t j = 0; j < rules.size(); ++j) {
-    const uint64_t bit = uint64_t{1} << j;
-    const HotRule& h = p.hot[rules[j]];
-    b.by_effect[static_cast<int>(h.effect)] |= bit;
-    if (h.count == 0) {
-      b.trees |= bit;
-      continue;
+  auto bit = [](uint32_t position) { return uint64_t{1} << position; };
+  for (uint32_t j = 0; j < rules.size(); ++j) {
+    b.by_effect[static_cast<int>(p.hot[rules[j]].effect)] |= bit(j);
+  }
+  const Conjuncts c = Classify(p, rules);
+  for (uint32_t j : c.flat) b.flat |= bit(j);
+  for (uint32_t j : c.trees) b.trees |= bit(j);
+  for (uint32_t j : c.never) b.never |= bit(j);
+  std::map<uint32_t, size_t> attr_of_slot;
+  for (const Conjuncts::Row& row : c.rows) {
+    const Node& n = *row.leaf;
+    auto [it, added] = attr_of_slot.try_emplace(n.slot, b.attrs.size());
+    if (added) {
+      RowAttribute a;
+      a.slot = n.slot;
+      a.off = n.off;
+      a.rows = static_cast<uint32_t>(b.row_masks.size());
+      b.attrs.push_back(a);
+      b.row_masks.resize(b.row_masks.size() + 64, ~uint64_t{0});
+      need(n.slot);
     }
-    b.flat |= bit;
-    for (uint32_t c = h.first; c < h.first + h.count; ++c) {
-      const Node& n = p.conjuncts[c];
-      if (n.kind == NodeKind::kConst) {
-        if (n.k == kFalse) b.never |= bit;  // constants are true or false
-        continue;
-      }
-      if (IsRowLeaf(n)) {
-        auto [it, added] = attr_of_slot.try_emplace(n.slot, b.attrs.size());
-        if (added) {
-          RowAttribute a;
-          a.slot = n.slot;
-          a.off = n.off;
-          a.rows = static_cast<uint32_t>(b.row_masks.size());
-          b.attrs.push_back(a);
-          b.row_masks.resize(b.row_masks.size() + 64, ~uint64_t{0});
-          need(n.slot);
-        }
-        RowAttribute& a = b.attrs[it->second];
-        a.tests |= bit;
-        for (uint32_t x = 0; x < 64; ++x) {
-          if (!RowAccepts(n, x)) b.row_masks[a.rows + x] &= ~bit;
-        }
-        continue;
-      }
-      auto [it, added] = predicate_of.try_emplace(LeafKey(n), b.predicates.size());
-      if (added) {
-        b.predicates.push_back({n, 0});
-        if (!PresentLeafKind(n)) b.fast = false;
-        need(n.slot);
-        if (n.kind == NodeKind::kWordCmpAttr) need(n.slot2);
-      }
-      b.predicates[it->second].rules |= bit;
+    RowAttribute& a = b.attrs[it->second];
+    a.tests |= bit(row.position);
+    for (uint32_t x = 0; x < 64; ++x) {
+      if (!RowAccepts(n, x)) b.row_masks[a.rows + x] &= ~bit(row.position);
     }
+  }
+  for (const Conjuncts::Shared& shared : c.predicates) {
+    const Node& n = *shared.leaf;
+    Predicate q{n, 0};
+    for (uint32_t j : shared.positions) q.rules |= bit(j);
+    b.predicates.push_back(q);
+    if (!PresentLeafKind(n)) b.fast = false;
+    need(n.slot);
+    if (n.kind == NodeKind::kWordCmpAttr) need(n.slot2);
   }
   // The fast case's forms of the predicates.
   for (uint32_t i = 0; i < b.predicates.size(); ++i) {
@@ -107,6 +141,60 @@ RuleBitmap BuildRuleBitmap(const Program& p, const std::vector<uint32_t>& rules)
         break;
     }
   }
+  return b;
+}
+
+WideBitmap BuildWideBitmap(const Program& p, const std::vector<uint32_t>& rules) {
+  WideBitmap b;
+  const uint32_t words = static_cast<uint32_t>((rules.size() + 63) / 64);
+  if (rules.size() <= kMaxBitmapRules || words > WideBitmap::kMaxWords) return b;
+  const Conjuncts c = Classify(p, rules);
+  b.words = words;
+  b.rule_ids = rules;
+  auto set = [&b](uint32_t at, uint32_t position) {
+    b.masks[at + position / 64] |= uint64_t{1} << (position % 64);
+  };
+  auto block = [&b, words](uint64_t fill) {
+    const uint32_t at = static_cast<uint32_t>(b.masks.size());
+    b.masks.resize(b.masks.size() + words, fill);
+    return at;
+  };
+  b.flat = block(0);
+  b.never = block(0);
+  for (uint32_t j : c.flat) set(b.flat, j);
+  for (uint32_t j : c.never) set(b.never, j);
+  b.trees = c.trees;
+  std::map<uint32_t, size_t> attr_of_slot;
+  for (const Conjuncts::Row& row : c.rows) {
+    const Node& n = *row.leaf;
+    auto [it, added] = attr_of_slot.try_emplace(n.slot, b.attrs.size());
+    if (added) {
+      if (b.masks.size() + 65 * size_t{words} > WideBitmap::kMaxMaskWords) return WideBitmap{};
+      WideBitmap::Attribute a;
+      a.slot = n.slot;
+      a.off = n.off;
+      a.tests = block(0);
+      a.rows = static_cast<uint32_t>(b.masks.size());
+      b.masks.resize(b.masks.size() + 64 * size_t{words}, ~uint64_t{0});
+      b.attrs.push_back(a);
+    }
+    const WideBitmap::Attribute& a = b.attrs[it->second];
+    set(a.tests, row.position);
+    for (uint32_t x = 0; x < 64; ++x) {
+      if (!RowAccepts(n, x)) {
+        b.masks[a.rows + x * words + row.position / 64] &= ~(uint64_t{1} << (row.position % 64));
+      }
+    }
+  }
+  for (const Conjuncts::Shared& shared : c.predicates) {
+    WideBitmap::Predicate q;
+    q.leaf = *shared.leaf;
+    q.first = static_cast<uint32_t>(b.positions.size());
+    q.count = static_cast<uint32_t>(shared.positions.size());
+    b.positions.insert(b.positions.end(), shared.positions.begin(), shared.positions.end());
+    b.predicates.push_back(q);
+  }
+  b.enabled = true;
   return b;
 }
 

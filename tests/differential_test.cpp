@@ -251,11 +251,13 @@ class RandomPolicy {
 };
 
 // Seeds 1-150: up to 8 rules (decided bit-parallel); 151-180: 20 to 100
-// rules, indexed or not. Every decision is also made with the bit-parallel
-// form switched off, so the per-rule path is compared on every policy too.
+// rules, indexed or not (past 64 unindexed rules: the wide bitmap). Every
+// decision is also made with both bit-parallel forms switched off, so the
+// per-rule path is compared on every policy too.
 TEST(DifferentialTest, RandomPoliciesOfEveryConstructAgree) {
   size_t compared = 0;
-  size_t shapes[4] = {0, 0, 0, 0};  // [indexed * 2 + bit-parallel]
+  size_t shapes[4] = {0, 0, 0, 0};
+  size_t wide_policies = 0;  // [indexed * 2 + bit-parallel (64 or wide)]
   for (uint64_t seed = 1; seed <= 180; ++seed) {
     RandomPolicy gen(seed, seed > 150);
     std::string text = gen.Text();
@@ -265,8 +267,10 @@ TEST(DifferentialTest, RandomPoliciesOfEveryConstructAgree) {
     detail::ReferenceEvaluator ref(p.data());
     const detail::Program& program = p.data().program;
     ++shapes[(program.index.attr >= 0 ? 2 : 0) + (program.bitmap.enabled ? 1 : 0)];
+    wide_policies += program.wide.enabled;
     detail::Program per_rule = program;
     per_rule.bitmap.enabled = false;
+    per_rule.wide.enabled = false;
     std::mt19937_64 rng(seed * 7919);
     Request req = p.NewRequest();
     for (int i = 0; i < 200; ++i) {
@@ -291,7 +295,7 @@ TEST(DifferentialTest, RandomPoliciesOfEveryConstructAgree) {
   }
   EXPECT_EQ(compared, 36000u);
   // Every shape of evaluation was met.
-  for (size_t n : shapes) EXPECT_GT(n, 0u);
+  for (size_t n : {shapes[1], shapes[3], wide_policies}) EXPECT_GT(n, 0u);
 }
 
 }  // namespace
@@ -329,6 +333,9 @@ TEST(DifferentialTest, EveryEvaluationPathAgrees) {
     const char* what;
     std::string text;
     std::function<bool(const detail::Program&)> reaches;  // the path it is for
+    int requests = 3000;                                  // per mix
+    bool with_missing =
+        true;  // also the missing-heavy mix (slow for the reference past 10,000 rules)
   };
   const Case cases[] = {
       // Eight rules that may all apply at once: a settled decision with more
@@ -342,11 +349,30 @@ TEST(DifferentialTest, EveryEvaluationPathAgrees) {
        "policy p { combine first_match default review \"d\" }\n" +
            rules(9, "flag and n > 2", "deny") + rules(1, "color != blue"),
        [](const detail::Program& p) { return p.bitmap.enabled && p.bitmap.settled.empty(); }},
-      // Sixty-five rules, no index: rule by rule.
-      {"sixty-five rules",
+      // Seventy rules, no index: the wide bitmap, with tree rules.
+      {"seventy rules",
        "policy p { combine deny_overrides default allow \"d\" }\n" +
-           rules(65, "flag and day >= due", "review"),
-       [](const detail::Program& p) { return !p.bitmap.enabled && p.index.attr < 0; }},
+           rules(65, "flag and day >= due", "review") +
+           rules(5, "color in {red, blue} and not flag", "deny"),
+       [](const detail::Program& p) {
+         return !p.bitmap.enabled && p.wide.enabled && p.index.attr < 0 && !p.wide.trees.empty();
+       }},
+      // Seventy unindexed rules beside an index: the wide bitmap merged with
+      // the bucket, in first_match order.
+      {"wide beside an index",
+       "policy p { combine first_match items asked default deny \"d\" }\n" +
+           rules(35, "n > 3 and asked contains_any {a, b}", "review") +
+           rules(5, "color == red and flag") + rules(35, "day < due or shade == green") +
+           rules(5, "color == blue and n < 2", "deny"),
+       [](const detail::Program& p) { return p.wide.enabled && p.index.attr >= 0; }},
+      // More unindexed rules than the wide bitmap takes: rule by rule.
+      {"past the wide bitmap",
+       "policy p { combine deny_overrides default allow \"d\" }\n" +
+           rules(16400, "flag and n > 1", "review"),
+       [](const detail::Program& p) {
+         return !p.bitmap.enabled && !p.wide.enabled && p.index.attr < 0;
+       },
+       20, false},
       // Comparisons of two integers (no branch-free form), of two dates and
       // two enums, an empty range and a constant conjunct.
       {"predicates without a fast form",
@@ -387,7 +413,8 @@ TEST(DifferentialTest, EveryEvaluationPathAgrees) {
     std::mt19937_64 rng(std::hash<std::string>{}(c.what));
     Request req = p->NewRequest();
     for (double missing : {0.0, 0.3}) {
-      for (int i = 0; i < 3000; ++i) {
+      if (missing > 0 && !c.with_missing) continue;
+      for (int i = 0; i < c.requests; ++i) {
         std::string json = Generate(*p, rng, missing, 0.01);
         ASSERT_TRUE(p->ParseRequest(json, req).ok());
         Decision fast = p->Decide(req);

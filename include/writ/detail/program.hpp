@@ -218,6 +218,34 @@ struct RuleBitmap {
   std::vector<Settled> settled;       // [applies], when built
 };
 
+// More than 64 rules (without an index, or the unindexed rules of one),
+// bit-parallel in `words` words of 64: the rows and shared predicates of
+// RuleBitmap, decided with Kleene logic and read back in rule order. A
+// predicate lists the positions of its rules (most conditions belong to a
+// few rules of many).
+struct WideBitmap {
+  static constexpr uint32_t kMaxWords = 256;                // 16,384 rules
+  static constexpr size_t kMaxMaskWords = size_t{1} << 21;  // 16 MiB of masks
+  struct Attribute {
+    uint32_t slot = 0, off = 0;
+    uint32_t rows = 0;   // masks[rows + value * words + w]: the rules value does not falsify
+    uint32_t tests = 0;  // masks[tests + w]: the rules that compare it
+  };
+  struct Predicate {
+    Node leaf;
+    uint32_t first = 0, count = 0;  // positions[first, first + count)
+  };
+  bool enabled = false;
+  uint32_t words = 0;
+  std::vector<uint32_t> rule_ids;  // position -> rule index, ascending
+  std::vector<Attribute> attrs;
+  std::vector<Predicate> predicates;
+  std::vector<uint32_t> positions;
+  std::vector<uint64_t> masks;
+  uint32_t flat = 0, never = 0;  // masks[flat + w], masks[never + w]
+  std::vector<uint32_t> trees;   // positions of the rules evaluated as trees
+};
+
 struct Program {
   std::vector<Node> nodes;
   std::vector<uint32_t> children;
@@ -230,6 +258,7 @@ struct Program {
   uint32_t items_off = 0;       // where a Request keeps the items mask
   RuleIndex index;
   RuleBitmap bitmap;  // over index.unindexed (every rule without an index)
+  WideBitmap wide;    // the same, past 64 of them
   bool first_match = false;
   Effect default_effect = Effect::kDeny;
   std::string default_message;

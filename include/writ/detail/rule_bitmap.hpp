@@ -20,6 +20,10 @@ inline constexpr size_t kMaxSettledRules = 8;
 // kMaxBitmapRules.
 RuleBitmap BuildRuleBitmap(const Program& program, const std::vector<uint32_t>& rules);
 
+// The wide bitmap of `rules` when there are more than kMaxBitmapRules (and
+// the masks stay within WideBitmap's limits); else disabled.
+WideBitmap BuildWideBitmap(const Program& program, const std::vector<uint32_t>& rules);
+
 // Every settled decision of a bitmap over `rules` (at most kMaxSettledRules;
 // with an index, the unindexed rules, valid when no rule of the request's
 // bucket applies or is unknown): for each set of applying rules, the

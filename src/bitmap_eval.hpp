@@ -141,6 +141,20 @@ inline void EvalWide(const Program& p, const Request& r, const uint64_t* present
       for (uint32_t w = 0; w < words; ++w) open[w] |= masks[a.tests + w];
     }
   }
+  for (const WideBitmap::StringAttribute& s : b.strings) {
+    const uint64_t* tests = masks + s.tests;
+    if (!((present[s.slot >> 6] >> (s.slot & 63)) & 1)) {
+      for (uint32_t w = 0; w < words; ++w) open[w] |= tests[w];
+      continue;
+    }
+    auto it = s.accept.find(Load4(values + s.off));
+    if (it == s.accept.end()) {
+      for (uint32_t w = 0; w < words; ++w) falsified[w] |= tests[w];
+    } else {
+      const uint64_t* accept = masks + it->second;
+      for (uint32_t w = 0; w < words; ++w) falsified[w] |= tests[w] & ~accept[w];
+    }
+  }
   for (const WideBitmap::Predicate& q : b.predicates) {
     const Tri t = EvalLeaf(p, q.leaf, r, present, values);
     if (t == kTrue) continue;

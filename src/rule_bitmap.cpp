@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "writ/detail/fast_form.hpp"
@@ -36,11 +37,19 @@ struct Conjuncts {
     std::vector<uint32_t> positions;  // with every rule that has it
   };
   std::vector<Row> rows;
+  std::vector<Row> strings;  // a string attribute in constants (string_rows only)
   std::vector<Shared> predicates;
   std::vector<uint32_t> flat, trees, never;  // positions
 };
 
-Conjuncts Classify(const Program& p, const std::vector<uint32_t>& rules) {
+// Whether a leaf tests a string attribute for membership in constants.
+bool IsStringRowLeaf(const Node& n) {
+  return (n.kind == NodeKind::kStringEqConst || n.kind == NodeKind::kStringInConst) && !n.negate;
+}
+
+// With `string_rows`, string memberships are kept apart (the wide form takes
+// them as rows); otherwise they are predicates like any other condition.
+Conjuncts Classify(const Program& p, const std::vector<uint32_t>& rules, bool string_rows) {
   Conjuncts out;
   std::map<decltype(LeafKey(Node{})), size_t> predicate_of;
   for (uint32_t j = 0; j < rules.size(); ++j) {
@@ -56,6 +65,8 @@ Conjuncts Classify(const Program& p, const std::vector<uint32_t>& rules) {
         if (n.k == kFalse) out.never.push_back(j);  // constants are true or false
       } else if (IsRowLeaf(n)) {
         out.rows.push_back({j, &n});
+      } else if (string_rows && IsStringRowLeaf(n)) {
+        out.strings.push_back({j, &n});
       } else {
         auto [it, added] = predicate_of.try_emplace(LeafKey(n), out.predicates.size());
         if (added) out.predicates.push_back({&n, {}});
@@ -89,7 +100,7 @@ RuleBitmap BuildRuleBitmap(const Program& p, const std::vector<uint32_t>& rules)
   for (uint32_t j = 0; j < rules.size(); ++j) {
     b.by_effect[static_cast<int>(p.hot[rules[j]].effect)] |= bit(j);
   }
-  const Conjuncts c = Classify(p, rules);
+  const Conjuncts c = Classify(p, rules, /*string_rows=*/false);
   for (uint32_t j : c.flat) b.flat |= bit(j);
   for (uint32_t j : c.trees) b.trees |= bit(j);
   for (uint32_t j : c.never) b.never |= bit(j);
@@ -148,7 +159,7 @@ WideBitmap BuildWideBitmap(const Program& p, const std::vector<uint32_t>& rules)
   WideBitmap b;
   const uint32_t words = static_cast<uint32_t>((rules.size() + 63) / 64);
   if (rules.size() <= kMaxBitmapRules || words > WideBitmap::kMaxWords) return b;
-  const Conjuncts c = Classify(p, rules);
+  const Conjuncts c = Classify(p, rules, /*string_rows=*/true);
   b.words = words;
   b.rule_ids = rules;
   auto set = [&b](uint32_t at, uint32_t position) {
@@ -184,6 +195,42 @@ WideBitmap BuildWideBitmap(const Program& p, const std::vector<uint32_t>& rules)
       if (!RowAccepts(n, x)) {
         b.masks[a.rows + x * words + row.position / 64] &= ~(uint64_t{1} << (row.position % 64));
       }
+    }
+  }
+  // String rows: for each id some rule names, the testing rules that every
+  // one of their memberships on the attribute accepts.
+  std::map<uint32_t, size_t> string_of_slot;
+  std::map<uint32_t, std::map<uint32_t, uint32_t>> leaves_of;  // slot -> position -> leaves
+  std::map<uint32_t, std::map<uint64_t, std::map<uint32_t, uint32_t>>> hits;  // slot -> id -> ...
+  for (const Conjuncts::Row& row : c.strings) {
+    const Node& n = *row.leaf;
+    auto [it, added] = string_of_slot.try_emplace(n.slot, b.strings.size());
+    if (added) {
+      WideBitmap::StringAttribute a;
+      a.slot = n.slot;
+      a.off = n.off;
+      a.tests = block(0);
+      b.strings.push_back(std::move(a));
+    }
+    set(b.strings[it->second].tests, row.position);
+    ++leaves_of[n.slot][row.position];
+    std::set<uint64_t> ids;
+    if (n.kind == NodeKind::kStringEqConst) {
+      ids.insert(n.k);
+    } else {
+      ids.insert(p.ids.begin() + n.a, p.ids.begin() + n.a + n.n);
+    }
+    for (uint64_t id : ids) ++hits[n.slot][id][row.position];
+  }
+  for (auto& [slot, by_id] : hits) {
+    WideBitmap::StringAttribute& a = b.strings[string_of_slot[slot]];
+    for (auto& [id, counts] : by_id) {
+      if (b.masks.size() + words > WideBitmap::kMaxMaskWords) return WideBitmap{};
+      const uint32_t at = block(0);
+      for (auto [position, n] : counts) {
+        if (n == leaves_of[slot][position]) set(at, position);
+      }
+      a.accept.emplace(static_cast<uint32_t>(id), at);
     }
   }
   for (const Conjuncts::Shared& shared : c.predicates) {

@@ -352,10 +352,13 @@ TEST(DifferentialTest, EveryEvaluationPathAgrees) {
       // Seventy rules, no index: the wide bitmap, with tree rules.
       {"seventy rules",
        "policy p { combine deny_overrides default allow \"d\" }\n" +
-           rules(65, "flag and day >= due", "review") +
-           rules(5, "color in {red, blue} and not flag", "deny"),
+           rules(60, "flag and day >= due", "review") +
+           rules(5, "color in {red, blue} and not flag", "deny") +
+           rules(3, "name in {\"x\", \"m\"} and name != \"m\"") +
+           rules(3, "name == \"x\" and name in {\"x\", \"y\"} and n > 1", "deny"),
        [](const detail::Program& p) {
-         return !p.bitmap.enabled && p.wide.enabled && p.index.attr < 0 && !p.wide.trees.empty();
+         return !p.bitmap.enabled && p.wide.enabled && p.index.attr < 0 && !p.wide.trees.empty() &&
+                !p.wide.strings.empty() && !p.wide.predicates.empty();
        }},
       // Seventy unindexed rules beside an index: the wide bitmap merged with
       // the bucket, in first_match order.

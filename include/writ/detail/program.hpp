@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "writ/decision.hpp"
 #include "writ/detail/ast.hpp"
 #include "writ/detail/value.hpp"
@@ -231,6 +232,14 @@ struct WideBitmap {
     uint32_t rows = 0;   // masks[rows + value * words + w]: the rules value does not falsify
     uint32_t tests = 0;  // masks[tests + w]: the rules that compare it
   };
+  // A string attribute that rules test for membership in constants: the
+  // rules the request's interned id does not falsify, by id (an id no rule
+  // names falsifies every rule that tests the attribute).
+  struct StringAttribute {
+    uint32_t slot = 0, off = 0;                      // the 4-byte interned id
+    uint32_t tests = 0;                              // masks[tests + w]: the rules that test it
+    absl::flat_hash_map<uint32_t, uint32_t> accept;  // id -> masks offset
+  };
   struct Predicate {
     Node leaf;
     uint32_t first = 0, count = 0;  // positions[first, first + count)
@@ -239,6 +248,7 @@ struct WideBitmap {
   uint32_t words = 0;
   std::vector<uint32_t> rule_ids;  // position -> rule index, ascending
   std::vector<Attribute> attrs;
+  std::vector<StringAttribute> strings;
   std::vector<Predicate> predicates;
   std::vector<uint32_t> positions;
   std::vector<uint64_t> masks;

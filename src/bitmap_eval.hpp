@@ -70,12 +70,18 @@ inline __attribute__((noinline)) uint64_t PresentLeaves(const Program& p,
 
 // Whether the fast case holds: every attribute the bitmap's rows and
 // predicates read is present, and each predicate has a branch-free form.
-inline bool FastCase(const RuleBitmap& b, const uint64_t* present) {
-  if (!b.fast || (present[0] & b.need) != b.need) return false;
+// Presence words past the first (schemas past 64 attributes). Out of line.
+inline __attribute__((noinline)) bool PresentPastFirstWord(const RuleBitmap& b,
+                                                           const uint64_t* present) {
   for (size_t w = 0; w < b.need_more.size(); ++w) {
     if ((present[w + 1] & b.need_more[w]) != b.need_more[w]) return false;
   }
   return true;
+}
+
+inline bool FastCase(const RuleBitmap& b, const uint64_t* present) {
+  if (!b.fast || (present[0] & b.need) != b.need) return false;
+  return !b.need_past_first_word || PresentPastFirstWord(b, present);
 }
 
 // The fast case: a flat rule applies unless some row or predicate

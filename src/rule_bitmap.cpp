@@ -95,6 +95,7 @@ RuleBitmap BuildRuleBitmap(const Program& p, const std::vector<uint32_t>& rules)
     const size_t word = slot / 64 - 1;
     if (b.need_more.size() <= word) b.need_more.resize(word + 1, 0);
     b.need_more[word] |= bit;
+    b.need_past_first_word = true;
   };
   auto bit = [](uint32_t position) { return uint64_t{1} << position; };
   for (uint32_t j = 0; j < rules.size(); ++j) {

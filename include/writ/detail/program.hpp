@@ -196,27 +196,28 @@ struct Settled {
 };
 
 struct RuleBitmap {
-  bool enabled = false;
-  std::vector<uint32_t> rule_ids;
-  std::vector<RowAttribute> attrs;
-  std::vector<uint64_t> row_masks;
-  std::vector<Predicate> predicates;  // every other conjunct, for Kleene
-  // The fast case: the predicates as ranges, comparisons and set tests, and
-  // the others (indices into predicates).
-  std::vector<RangePredicate> ranges, comparisons, set_tests;
-  std::vector<uint32_t> present_leaves;
-  uint64_t flat = 0;   // rules decided by attrs and predicates alone
-  uint64_t trees = 0;  // rules evaluated as a tree
-  uint64_t never = 0;  // flat rules with a constant false conjunct
   // The fast case: every attribute the attrs and predicates read is present
   // (`need`: presence word 0; `need_more`: words 1, 2, ... for schemas past
   // 64 attributes), and every predicate is a kind EvalPresentLeaf decides;
-  // then no condition is unknown.
-  uint64_t need = 0;
-  std::vector<uint64_t> need_more;
+  // then no condition is unknown. What the fast case reads comes first.
+  bool enabled = false;
   bool fast = false;
-  uint64_t by_effect[3] = {0, 0, 0};  // rules with each Effect
+  bool need_past_first_word = false;  // need_more is not empty
+  uint64_t need = 0;
+  uint64_t flat = 0;   // rules decided by attrs and predicates alone
+  uint64_t trees = 0;  // rules evaluated as a tree
+  uint64_t never = 0;  // flat rules with a constant false conjunct
+  std::vector<RowAttribute> attrs;
+  std::vector<uint64_t> row_masks;
+  // The predicates as ranges, comparisons and set tests, and the others
+  // (indices into predicates).
+  std::vector<RangePredicate> ranges, comparisons, set_tests;
+  std::vector<uint32_t> present_leaves;
   std::vector<Settled> settled;       // [applies], when built
+  uint64_t by_effect[3] = {0, 0, 0};  // rules with each Effect
+  std::vector<uint32_t> rule_ids;
+  std::vector<Predicate> predicates;  // every conjunct but the rows, for Kleene
+  std::vector<uint64_t> need_more;
 };
 
 // More than 64 rules (without an index, or the unindexed rules of one),
@@ -257,23 +258,24 @@ struct WideBitmap {
 };
 
 struct Program {
+  // What a decision reads first, together.
+  bool first_match = false;
+  Effect default_effect = Effect::kDeny;
+  int32_t items_attr = -1;
+  uint32_t items_off = 0;    // where a Request keeps the items mask
+  uint64_t items_all = 0;    // every member of the items enum
+  std::vector<HotRule> hot;  // parallel to rules
+  RuleBitmap bitmap;         // over index.unindexed (every rule without an index)
+  RuleIndex index;
+  std::vector<Node> conjuncts;  // the leaves of conjunctive rules, contiguous
   std::vector<Node> nodes;
   std::vector<uint32_t> children;
   std::vector<uint64_t> ids;  // interned string ids, for kStringInConst (sorted per node)
   std::vector<Value> consts;  // constants of kGeneric operands
   std::vector<GenericOperands> generic;
   std::vector<CompiledRule> rules;
-  std::vector<HotRule> hot;     // parallel to rules
-  std::vector<Node> conjuncts;  // the leaves of conjunctive rules, contiguous
-  uint32_t items_off = 0;       // where a Request keeps the items mask
-  RuleIndex index;
-  RuleBitmap bitmap;  // over index.unindexed (every rule without an index)
-  WideBitmap wide;    // the same, past 64 of them
-  bool first_match = false;
-  Effect default_effect = Effect::kDeny;
+  WideBitmap wide;  // the bitmap's form past 64 unindexed rules
   std::string default_message;
-  int32_t items_attr = -1;
-  uint64_t items_all = 0;  // every member of the items enum
 };
 
 }  // namespace writ::detail

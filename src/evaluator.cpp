@@ -8,9 +8,10 @@
 //                  applying rules, with no branch on the outcome;
 //   DecideIndexed  the unindexed rules bit-parallel and the request's bucket
 //                  of the rule index rule by rule, combined from bit sets;
-//   DecideGeneral  rule by rule with lists: more than 64 rules without an
-//                  index, a request without the index's key, a bucket of
-//                  more than 64 rules.
+//   DecideGeneral  with lists, in rule order: more than 64 unindexed rules
+//                  (their outcomes from the wide bitmap, or rule by rule
+//                  past its limit), a request without the index's key, a
+//                  bucket of more than 64 rules.
 // Conditions themselves are evaluated in conditions.hpp.
 #include "writ/detail/evaluator.hpp"
 

@@ -34,7 +34,9 @@ class Evaluator {
   // index (up to 64 rules) rule by rule; else DecideGeneral.
   static void DecideIndexed(const Policy& policy, const Program& program, const Request& request,
                             Decision& out);
-  // Rule by rule, with lists.
+  // With lists, in rule order: more than 64 unindexed rules (from the wide
+  // bitmap, or rule by rule past its limit), a request without the index's
+  // key, a bucket of more than 64 rules.
   static void DecideGeneral(const Policy& policy, const Program& program, const Request& request,
                             Decision& out);
 

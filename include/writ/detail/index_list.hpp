@@ -50,7 +50,6 @@ class IndexList {
   uint32_t* begin() { return data(); }
   uint32_t* end() { return data() + size_; }
   uint32_t operator[](uint32_t i) const { return data()[i]; }
-  uint32_t front() const { return data()[0]; }
 
   // Empties the list; keeps any heap capacity.
   void clear() { size_ = 0; }

@@ -8,9 +8,10 @@
 #include <functional>
 #include <random>
 
+#include "api/policy_data.hpp"
+#include "runtime/evaluator.hpp"
+#include "runtime/reference_evaluator.hpp"
 #include "testing/helpers.hpp"
-#include "writ/detail/evaluator.hpp"
-#include "writ/detail/reference_evaluator.hpp"
 
 namespace writ {
 namespace {
@@ -110,8 +111,8 @@ TEST(DifferentialTest, CompiledAndReferenceEvaluatorsAgree) {
     auto loaded = Policy::Load(f);
     ASSERT_TRUE(loaded.ok()) << loaded.status().message();
     const Policy& p = **loaded;
-    first_match_policies += p.data().model.first_match;
-    detail::ReferenceEvaluator ref(p.data());
+    first_match_policies += detail::PolicyAccess::Data(p).model.first_match;
+    detail::ReferenceEvaluator ref(detail::PolicyAccess::Data(p).model);
     std::mt19937_64 rng(std::hash<std::string>{}(p.name()));
     Request req = p.NewRequest();
     for (const Mix& mix : mixes) {
@@ -264,8 +265,8 @@ TEST(DifferentialTest, RandomPoliciesOfEveryConstructAgree) {
     auto loaded = Policy::Load("p.writ", testing::InMemory({{"p.writ", text}}));
     ASSERT_TRUE(loaded.ok()) << loaded.status().message() << "\n" << text;
     const Policy& p = **loaded;
-    detail::ReferenceEvaluator ref(p.data());
-    const detail::Program& program = p.data().program;
+    detail::ReferenceEvaluator ref(detail::PolicyAccess::Data(p).model);
+    const detail::Program& program = detail::PolicyAccess::Data(p).program;
     ++shapes[(program.index.attr >= 0 ? 2 : 0) + (program.bitmap.enabled ? 1 : 0)];
     wide_policies += program.wide.enabled;
     detail::Program per_rule = program;
@@ -411,8 +412,8 @@ TEST(DifferentialTest, EveryEvaluationPathAgrees) {
   for (const Case& c : cases) {
     auto p = testing::LoadOrDie(schema + c.text);
     ASSERT_NE(p, nullptr) << c.what;
-    EXPECT_TRUE(c.reaches(p->data().program)) << c.what;
-    detail::ReferenceEvaluator ref(p->data());
+    EXPECT_TRUE(c.reaches(detail::PolicyAccess::Data(*p).program)) << c.what;
+    detail::ReferenceEvaluator ref(detail::PolicyAccess::Data(*p).model);
     std::mt19937_64 rng(std::hash<std::string>{}(c.what));
     Request req = p->NewRequest();
     for (double missing : {0.0, 0.3}) {

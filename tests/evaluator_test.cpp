@@ -3,8 +3,8 @@
 // obligations.
 #include <gtest/gtest.h>
 
+#include "api/policy_data.hpp"
 #include "testing/helpers.hpp"
-#include "writ/detail/policy_data.hpp"
 
 namespace writ {
 namespace {
@@ -344,7 +344,7 @@ TEST(EvaluatorTest, BitParallelFastCaseReadsPresencePastTheFirstWord) {
   text += "rule r { when a139 and a70 and a1 then allow \"x\" }\n";
   auto p = testing::LoadOrDie(text);
   ASSERT_NE(p, nullptr);
-  const detail::RuleBitmap& b = p->data().program.bitmap;
+  const detail::RuleBitmap& b = detail::PolicyAccess::Data(*p).program.bitmap;
   EXPECT_TRUE(b.fast);
   ASSERT_EQ(b.need_more.size(), 2u);  // words 1 and 2
   EXPECT_EQ(b.need_more[0], uint64_t{1} << (70 - 64));

@@ -1,12 +1,13 @@
 // The parser: the whole language parses, spans are exact, imports resolve
 // relative to the importing file, each file loads once, cycles are reported
 // whole, and hostile input is an error, not a crash.
-#include "writ/detail/parser.hpp"
+#include "parser/parser.hpp"
 
 #include <gtest/gtest.h>
 
+#include "common/dates.hpp"
+#include "parser/printer.hpp"
 #include "testing/helpers.hpp"
-#include "writ/detail/printer.hpp"
 
 namespace writ {
 namespace {

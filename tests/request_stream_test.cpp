@@ -10,10 +10,10 @@
 #include <boost/json.hpp>
 #include <random>
 
+#include "api/policy_data.hpp"
+#include "request/request_access.hpp"
+#include "request/request_json.hpp"
 #include "testing/helpers.hpp"
-#include "writ/detail/policy_data.hpp"
-#include "writ/detail/request_access.hpp"
-#include "writ/detail/request_json.hpp"
 
 namespace writ {
 namespace {
@@ -23,7 +23,7 @@ namespace json = boost::json;
 // Everything a request holds, as text, for comparison.
 std::string Dump(const Policy& p, const Request& r) {
   std::string out;
-  const detail::Schema& schema = p.data().model.schema;
+  const detail::Schema& schema = detail::PolicyAccess::Data(p).model.schema;
   for (uint32_t i = 0; i < p.attribute_count(); ++i) {
     out += p.attribute_path(i);
     if (!r.present(i)) {
@@ -66,7 +66,7 @@ json::value Odd(std::mt19937_64& rng) {
 
 // A valid value for attribute `i`.
 json::value Valid(const Policy& p, uint32_t i, std::mt19937_64& rng) {
-  const detail::Schema& schema = p.data().model.schema;
+  const detail::Schema& schema = detail::PolicyAccess::Data(p).model.schema;
   const detail::AttrInfo& a = schema.attrs[i];
   switch (a.type) {
     case AttributeType::kBool:
@@ -148,8 +148,12 @@ void CheckAgreement(const Policy& p, uint64_t seed, int n, int& streamed, int& f
   Request by_stream = p.NewRequest(), by_document = p.NewRequest(), by_api = p.NewRequest();
   for (int k = 0; k < n; ++k) {
     const std::string text = Generate(p, rng);
-    const bool stream_ok = detail::ParseRequestStreaming(p.data(), text, by_stream);
-    const absl::Status doc = detail::ParseRequestDocument(p.data(), text, by_document);
+    const bool stream_ok =
+        detail::ParseRequestStreaming(detail::PolicyAccess::Data(p).model.schema,
+                                      detail::PolicyAccess::Data(p).json, text, by_stream);
+    const absl::Status doc =
+        detail::ParseRequestDocument(detail::PolicyAccess::Data(p).model.schema,
+                                     detail::PolicyAccess::Data(p).json, text, by_document);
     const absl::Status api = p.ParseRequest(text, by_api);
     ASSERT_EQ(api, doc) << text;
     if (doc.ok()) {
@@ -198,11 +202,11 @@ TEST(RequestStreamTest, TakesWellFormedRequestsWithoutTheDocument) {
   auto p = testing::Telegram();
   Request r = p->NewRequest();
   // Escapes, an undeclared field of every shape, null for missing.
-  EXPECT_TRUE(
-      detail::ParseRequestStreaming(p->data(),
-                                    R"({"instrument": {"type": "court\u005Forder", "issuer": null},
+  EXPECT_TRUE(detail::ParseRequestStreaming(
+      detail::PolicyAccess::Data(*p).model.schema, detail::PolicyAccess::Data(*p).json,
+      R"({"instrument": {"type": "court\u005Forder", "issuer": null},
           "x": [1, {"y": [2.5, null]}], "data": {"requested": ["ip_address"]}})",
-                                    r));
+      r));
   EXPECT_TRUE(r.present(p->Attribute("instrument.type")->index));
   EXPECT_FALSE(r.present(p->Attribute("instrument.issuer")->index));
   EXPECT_TRUE(r.present(p->Attribute("data.requested")->index));
@@ -212,7 +216,9 @@ TEST(RequestStreamTest, TakesWellFormedRequestsWithoutTheDocument) {
   for (const char* text : {R"({"received": "2024-10-02", "received": null})",
                            R"({"subject": {"violates_tos": "yes"}})",
                            R"({"instrument": {"type": "search_warant"}})", R"([])", R"({"a": )"}) {
-    EXPECT_FALSE(detail::ParseRequestStreaming(p->data(), text, r)) << text;
+    EXPECT_FALSE(detail::ParseRequestStreaming(detail::PolicyAccess::Data(*p).model.schema,
+                                               detail::PolicyAccess::Data(*p).json, text, r))
+        << text;
   }
 }
 

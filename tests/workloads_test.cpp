@@ -8,7 +8,8 @@
 #include <fstream>
 #include <string>
 
-#include "writ/detail/reference_evaluator.hpp"
+#include "api/policy_data.hpp"
+#include "runtime/reference_evaluator.hpp"
 #include "writ/writ.hpp"
 
 namespace writ {
@@ -28,7 +29,7 @@ void Check(const Workload& w) {
   auto loaded = Policy::Load(policy_file);
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   const Policy& p = **loaded;
-  detail::ReferenceEvaluator ref(p.data());
+  detail::ReferenceEvaluator ref(detail::PolicyAccess::Data(p).model);
   std::ifstream in(data + "/" + w.name + ".jsonl");
   ASSERT_TRUE(in) << w.name;
   std::array<long, 3> counts{};

@@ -22,7 +22,8 @@
 #include <vector>
 
 #include "absl/types/span.h"
-#include "writ/detail/index_list.hpp"
+#include "writ/export.hpp"
+#include "writ/index_list.hpp"
 
 namespace writ {
 
@@ -36,7 +37,7 @@ struct DecisionAccess;
 enum class Effect : uint8_t { kAllow = 0, kReview = 1, kDeny = 2 };
 
 // "allow", "review" or "deny".
-std::string_view EffectName(Effect effect);
+WRIT_API std::string_view EffectName(Effect effect);
 
 // A problem with one field of a request (LANGUAGE.md §6): the attribute was
 // treated as missing.
@@ -52,7 +53,7 @@ struct RuleSource {
   uint32_t column = 0;
 };
 
-class Decision {
+class WRIT_API Decision {
  public:
   Decision() = default;
 
@@ -129,7 +130,7 @@ struct RuleOutcome {
 
 // A decision with the reasons of every rule, for people (ToText) and
 // machines (ToJson).
-struct Explanation {
+struct WRIT_API Explanation {
   Decision decision;
   std::string summary;  // one sentence: the effect and what decided it
   std::vector<RuleOutcome> rules;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "writ/export.hpp"
 #include "writ/source.hpp"
 
 namespace writ {
@@ -30,16 +31,17 @@ struct Diagnostic {
 
 // Renders diagnostics as text with the source line and a caret under the span.
 // `color` adds ANSI colours (for terminals).
-std::string FormatDiagnostics(const SourceSet& sources, const std::vector<Diagnostic>& diagnostics,
-                              bool color = false);
+WRIT_API std::string FormatDiagnostics(const SourceSet& sources,
+                                       const std::vector<Diagnostic>& diagnostics,
+                                       bool color = false);
 
 // Renders each diagnostic as one JSON object per line: path, line, column,
 // length, severity, code, message, suggestion.
-std::string FormatDiagnosticsJson(const SourceSet& sources,
-                                  const std::vector<Diagnostic>& diagnostics);
+WRIT_API std::string FormatDiagnosticsJson(const SourceSet& sources,
+                                           const std::vector<Diagnostic>& diagnostics);
 
 // True if any diagnostic is an error.
-bool HasErrors(const std::vector<Diagnostic>& diagnostics);
+WRIT_API bool HasErrors(const std::vector<Diagnostic>& diagnostics);
 
 }  // namespace writ
 

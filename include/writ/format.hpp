@@ -13,16 +13,17 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "writ/export.hpp"
 
 namespace writ {
 
 // The canonical text of `text` (named `path` in diagnostics). A file that does
 // not parse gives InvalidArgument with the rendered diagnostics.
-absl::StatusOr<std::string> Format(const std::string& path, const std::string& text);
+WRIT_API absl::StatusOr<std::string> Format(const std::string& path, const std::string& text);
 
 // SHA-256 (hex) of the canonical text of every file of a policy without its
 // comments: equal for two policies that differ only in layout and comments.
-std::string MeaningSha256(const class Policy& policy);
+WRIT_API std::string MeaningSha256(const class Policy& policy);
 
 }  // namespace writ
 

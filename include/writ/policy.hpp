@@ -27,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "writ/decision.hpp"
 #include "writ/diagnostic.hpp"
+#include "writ/export.hpp"
 #include "writ/request.hpp"
 #include "writ/source.hpp"
 
@@ -34,7 +35,9 @@ namespace writ {
 
 namespace detail {
 struct PolicyData;
-}
+struct PolicyAccess;
+struct RequestBinding;
+}  // namespace detail
 
 // Options for loading a policy. Limits turn hostile input into errors.
 struct LoadOptions {
@@ -66,7 +69,7 @@ struct TestResult {
   std::vector<std::string> deciding_rules;  // what decided the test's request
 };
 
-class Policy {
+class WRIT_API Policy {
  public:
   // Loads, checks and compiles the policy rooted at `path` (imports relative
   // to it). InvalidArgument with rendered diagnostics on errors; NotFound if
@@ -130,12 +133,14 @@ class Policy {
   // Runs the policy's `test` blocks (all files, or only the root's).
   std::vector<TestResult> RunTests(bool root_only = false) const;
 
-  const detail::PolicyData& data() const { return *data_; }
-
  private:
-  explicit Policy(std::unique_ptr<detail::PolicyData> data);
-  friend struct detail::PolicyData;
-  std::unique_ptr<detail::PolicyData> data_;
+  explicit Policy(std::shared_ptr<const detail::PolicyData> data);
+  // Decide for a request made for another policy (request.hpp).
+  void DecideTranslated(const Request& request, Decision& out) const;
+  friend struct detail::PolicyAccess;
+  friend struct detail::RequestBinding;
+  // Shared with the requests made for this policy (they keep its schema).
+  std::shared_ptr<const detail::PolicyData> data_;
 };
 
 }  // namespace writ

@@ -25,11 +25,12 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "writ/export.hpp"
 #include "writ/policy.hpp"
 
 namespace writ {
 
-class PolicyStore {
+class WRIT_API PolicyStore {
  public:
   explicit PolicyStore(std::string root_path, LoadOptions options = {});
 

@@ -6,19 +6,32 @@
 // pre-resolved `AttributeHandle`s on the fast path, or from JSON with
 // `Policy::ParseRequest`. Any attribute may be left missing.
 //
-// A Request is a value: copy it, reuse it (`Clear()` keeps its capacity), but
-// use it only with the policy that made it (or a reload with the same schema).
+// A Request is a value: copy it, move it, reuse it (`Clear()` keeps its
+// capacity).
+//
+// Lifetime and binding. A request is bound to the policy that made it: it
+// shares ownership of that policy's schema (attribute layout, enum members,
+// interned strings), so it stays valid after the policy is freed, for
+// instance after a `PolicyStore` reload. It never dangles. Decided by a
+// *different* policy, it is not misread: `Policy::Decide` sees that the
+// request was built for another schema and decides a copy translated by
+// attribute path, exactly as if the request's values had been given to that
+// policy (attributes it does not declare are ignored; values that do not fit
+// its types become input problems, fail-safe). That copy allocates, so a
+// service that reloads should build each request from the policy it then
+// decides with (`PolicyStore::Current()` once per request).
 //
 // Example:
 //   writ::Request r = policy->NewRequest();
-//   WRIT_RETURN_IF_ERROR(r.SetEnum("instrument.type", "court_order"));
-//   WRIT_RETURN_IF_ERROR(r.SetDate("received", "2024-10-02"));
+//   if (absl::Status s = r.SetEnum("instrument.type", "court_order"); !s.ok()) return s;
+//   if (absl::Status s = r.SetDate("received", "2024-10-02"); !s.ok()) return s;
 //   writ::Decision d = policy->Decide(r);
 #ifndef WRIT_REQUEST_HPP_
 #define WRIT_REQUEST_HPP_
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +40,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "writ/decision.hpp"
+#include "writ/export.hpp"
 
 namespace writ {
 
@@ -35,6 +49,7 @@ struct Schema;
 class Evaluator;
 class ReferenceEvaluator;
 struct RequestAccess;
+struct RequestBinding;
 }  // namespace detail
 
 // The type of an attribute.
@@ -46,10 +61,14 @@ struct AttributeHandle {
   AttributeType type = AttributeType::kBool;
 };
 
-class Request {
+class WRIT_API Request {
  public:
   // An empty request for `policy`'s schema (every attribute missing).
   explicit Request(const Policy& policy);
+
+  // True when this request was built for `policy`'s schema (then deciding
+  // it takes the fast path; see the binding note above).
+  bool BoundTo(const Policy& policy) const;
 
   // Set by path. Errors: NotFound for an unknown path, InvalidArgument for a
   // value of the wrong type (an unknown enum member, a malformed date).
@@ -85,10 +104,14 @@ class Request {
  private:
   friend class Policy;
   friend class detail::Evaluator;
+  friend struct detail::RequestBinding;
   friend class detail::ReferenceEvaluator;
   friend struct detail::RequestAccess;
 
+  explicit Request(std::shared_ptr<const detail::Schema> schema);
   absl::StatusOr<AttributeHandle> Find(std::string_view path, AttributeType want) const;
+  // NotFound for `path`, with the nearest declared path as a suggestion.
+  absl::Status UnknownAttribute(std::string_view path) const;
   void MarkPresent(uint32_t i) { data_[i >> 6] |= uint64_t{1} << (i & 63); }
   // Stores the value of attribute `i` (a bool, member index, day number,
   // integer, mask or interned string id) at its place in the packed layout.
@@ -108,7 +131,9 @@ class Request {
   absl::InlinedVector<uint64_t, 12> data_;
   uint32_t presence_words_ = 0;
   std::vector<InputProblem> problems_;  // beside data_: every decision reads it
-  const detail::Schema* schema_ = nullptr;
+  // The schema of the policy that made the request, shared so that it
+  // outlives that policy if need be.
+  std::shared_ptr<const detail::Schema> schema_;
   std::vector<std::string> strings_;                   // string attributes
   std::vector<std::vector<std::string>> string_sets_;  // set<string> attributes
 };

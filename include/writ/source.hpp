@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "writ/export.hpp"
+
 namespace writ {
 
 // A range of bytes in one source file.
@@ -35,7 +37,7 @@ struct SourceLocation {
 
 // One loaded file: its path as the user named it, its text and where its
 // lines begin.
-class Source {
+class WRIT_API Source {
  public:
   Source(std::string path, std::string text);
   const std::string& path() const { return path_; }
@@ -52,7 +54,7 @@ class Source {
 };
 
 // Every file of one policy, in load order (the root first).
-class SourceSet {
+class WRIT_API SourceSet {
  public:
   uint32_t Add(std::string path, std::string text);
   const Source& at(uint32_t id) const { return files_[id]; }

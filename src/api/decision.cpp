@@ -1,0 +1,128 @@
+// File: src/api/decision.cpp — a decision's names and its JSON and text renderings.
+#include "writ/decision.hpp"
+
+#include <boost/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "api/policy_data.hpp"
+#include "writ/policy.hpp"
+
+namespace writ {
+
+std::string_view EffectName(Effect effect) {
+  switch (effect) {
+    case Effect::kAllow:
+      return "allow";
+    case Effect::kReview:
+      return "review";
+    case Effect::kDeny:
+      return "deny";
+  }
+  return "deny";
+}
+
+namespace {
+
+std::vector<std::string> MaskNames(const Policy* p, uint64_t mask) {
+  std::vector<std::string> out;
+  if (!p) return out;
+  const auto& items = p->item_names();
+  for (size_t i = 0; i < items.size(); ++i)
+    if ((mask >> i) & 1) out.push_back(items[i]);
+  return out;
+}
+
+boost::json::array Array(const std::vector<std::string>& v) {
+  boost::json::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+
+}  // namespace
+
+std::vector<std::string> Decision::deciding_rules() const {
+  std::vector<std::string> out;
+  if (!policy_) return out;
+  for (uint32_t i : deciding_) out.push_back(policy_->rule_name(i));
+  return out;
+}
+
+std::vector<std::string> Decision::granted() const { return MaskNames(policy_, granted_); }
+std::vector<std::string> Decision::withheld() const { return MaskNames(policy_, withheld_); }
+
+std::vector<std::string> Decision::missing() const {
+  std::vector<std::string> out;
+  if (!policy_) return out;
+  for (uint32_t i : missing_) out.push_back(policy_->attribute_path(i));
+  return out;
+}
+
+std::vector<std::string> Decision::obligations() const {
+  std::vector<std::string> out;
+  if (!policy_) return out;
+  for (uint32_t i : deciding_) {
+    for (const auto& o : detail::PolicyAccess::Data(*policy_).program.rules[i].obligations) {
+      std::string s = o.has_argument ? absl::StrCat(o.name, "(\"", o.argument, "\")") : o.name;
+      if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    }
+  }
+  return out;
+}
+
+std::string_view Decision::message() const {
+  if (!policy_) return {};
+  const auto& program = detail::PolicyAccess::Data(*policy_).program;
+  if (open_) return "the decision depends on missing information; legal review required";
+  if (!deciding_.empty()) return program.rules[deciding_[0]].message;
+  return program.default_message;
+}
+
+std::string Decision::ToJson() const {
+  boost::json::object o;
+  o["effect"] = std::string(EffectName(effect_));
+  o["rules"] = Array(deciding_rules());
+  o["default"] = by_default_;
+  o["open"] = open_;
+  o["granted"] = Array(granted());
+  o["withheld"] = Array(withheld());
+  o["obligations"] = Array(obligations());
+  o["missing"] = Array(missing());
+  boost::json::array problems;
+  for (const auto& p : problems_) {
+    boost::json::object po;
+    po["attribute"] = p.attribute;
+    po["message"] = p.message;
+    problems.push_back(std::move(po));
+  }
+  o["problems"] = std::move(problems);
+  if (policy_) {
+    boost::json::object po;
+    po["name"] = policy_->name();
+    po["version"] = policy_->version();
+    po["sha256"] = policy_->sha256();
+    o["policy"] = std::move(po);
+  }
+  return boost::json::serialize(o);
+}
+
+std::string Decision::ToText() const {
+  std::string out =
+      absl::StrCat(absl::string_view(EffectName(effect_).data(), EffectName(effect_).size()));
+  std::vector<std::string> rules = deciding_rules();
+  if (open_) {
+    absl::StrAppend(&out, " (open: missing ", absl::StrJoin(missing(), ", "), ")");
+  } else if (rules.empty()) {
+    absl::StrAppend(&out, " by default");
+  } else {
+    absl::StrAppend(&out, " by ", absl::StrJoin(rules, ", "));
+  }
+  auto g = granted(), w = withheld(), ob = obligations();
+  if (!g.empty()) absl::StrAppend(&out, "; granted {", absl::StrJoin(g, ", "), "}");
+  if (!w.empty()) absl::StrAppend(&out, "; withheld {", absl::StrJoin(w, ", "), "}");
+  if (!ob.empty()) absl::StrAppend(&out, "; obligations ", absl::StrJoin(ob, ", "));
+  for (const auto& p : problems_) absl::StrAppend(&out, "; input problem: ", p.message);
+  return out;
+}
+
+}  // namespace writ

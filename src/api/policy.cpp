@@ -1,0 +1,207 @@
+// File: src/api/policy.cpp
+//
+// Loading (parse, check, compile), the policy's identity (SHA-256 of its
+// sources), its vocabulary, and deciding.
+#include "writ/policy.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "api/policy_data.hpp"
+#include "common/names.hpp"
+#include "common/read_file.hpp"
+#include "common/sha256.hpp"
+#include "compiler/compiler.hpp"
+#include "explain/explainer.hpp"
+#include "parser/parser.hpp"
+#include "request/request_access.hpp"
+#include "runtime/evaluator.hpp"
+
+namespace writ {
+
+using detail::AV;
+
+namespace {
+
+std::string Sha256Hex(const SourceSet& sources) {
+  detail::Sha256 sha;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    // Hash each file's name as imported (relative to the root) and its text,
+    // with lengths, so that no two different source sets hash alike.
+    std::string name = std::filesystem::path(sources.at(i).path()).filename().string();
+    sha.Update(absl::StrCat(name.size(), ":", name, ":", sources.at(i).text().size(), ":"));
+    sha.Update(sources.at(i).text());
+  }
+  return sha.HexDigest();
+}
+
+// Parses and checks into `data`; the diagnostics go to `check`.
+absl::Status Front(const std::string& path, const LoadOptions& options, detail::PolicyData& data,
+                   CheckResult& check) {
+  detail::ParseLimits limits;
+  limits.max_file_bytes = options.max_file_bytes;
+  limits.max_nesting = options.max_nesting;
+  limits.max_errors = options.max_errors;
+  detail::FileReader reader = options.reader ? options.reader : detail::ReadFile;
+  std::vector<Diagnostic> diags;
+  absl::Status s = detail::ParseProgram(path, reader, limits, data.sources, data.ast, diags);
+  if (!s.ok()) return s;
+  if (!HasErrors(diags)) {
+    data.model = detail::Check(data.ast, data.sources, diags);
+  } else {
+    // Still check, to report name and type errors in the parts that parsed,
+    // but only if the syntax errors are few.
+    if (diags.size() < static_cast<size_t>(options.max_errors))
+      data.model = detail::Check(data.ast, data.sources, diags);
+  }
+  // Report in source order, as a reader meets them.
+  std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.span.file, a.span.offset) < std::tie(b.span.file, b.span.offset);
+  });
+  if (diags.size() > static_cast<size_t>(options.max_errors) + 1) {
+    diags.resize(options.max_errors);
+    diags.push_back({Severity::kError,
+                     "too-many-errors",
+                     {uint32_t(~0u), 0, 0},
+                     "too many errors; stopping",
+                     ""});
+  }
+  check.sources = data.sources;
+  check.diagnostics = std::move(diags);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+Policy::Policy(std::shared_ptr<const detail::PolicyData> data) : data_(std::move(data)) {}
+Policy::~Policy() = default;
+
+absl::StatusOr<CheckResult> Policy::Check(const std::string& path, const LoadOptions& options) {
+  detail::PolicyData data;
+  CheckResult check;
+  absl::Status s = Front(path, options, data, check);
+  if (!s.ok()) return s;
+  return check;
+}
+
+absl::StatusOr<std::shared_ptr<const Policy>> Policy::Load(const std::string& path,
+                                                           const LoadOptions& options,
+                                                           CheckResult& check) {
+  auto data = std::make_shared<detail::PolicyData>();
+  absl::Status s = Front(path, options, *data, check);
+  if (!s.ok()) return s;
+  if (!check.ok()) return absl::InvalidArgumentError(check.Format());
+  if (data->model.name.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": error: no 'policy NAME { ... }' declaration; this file can only be imported"));
+  }
+  data->program = detail::Compile(data->model);
+  data->sha256 = Sha256Hex(data->sources);
+  if (data->model.items_enum >= 0) {
+    data->item_names = data->model.schema.enums[data->model.items_enum].members;
+  }
+  data->json = detail::JsonShape::Build(data->model.schema);
+  return std::shared_ptr<const Policy>(new Policy(std::move(data)));
+}
+
+absl::StatusOr<std::shared_ptr<const Policy>> Policy::Load(const std::string& path,
+                                                           const LoadOptions& options) {
+  CheckResult check;
+  return Load(path, options, check);
+}
+
+absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromText(const std::string& name,
+                                                               std::string text,
+                                                               const LoadOptions& options) {
+  LoadOptions o = options;
+  auto fallback = options.reader ? options.reader : detail::ReadFile;
+  o.reader = [name, text = std::move(text),
+              fallback](const std::string& p) -> absl::StatusOr<std::string> {
+    if (p == name) return text;
+    return fallback(p);
+  };
+  return Load(name, o);
+}
+
+const std::string& Policy::name() const { return data_->model.name; }
+const std::string& Policy::title() const { return data_->model.title; }
+const std::string& Policy::version() const { return data_->model.version; }
+const std::string& Policy::source_url() const { return data_->model.source; }
+const std::string& Policy::sha256() const { return data_->sha256; }
+const SourceSet& Policy::sources() const { return data_->sources; }
+size_t Policy::rule_count() const { return data_->program.rules.size(); }
+const std::string& Policy::rule_name(size_t i) const { return data_->program.rules[i].name; }
+size_t Policy::attribute_count() const { return data_->model.schema.attrs.size(); }
+const std::string& Policy::attribute_path(size_t i) const {
+  return data_->model.schema.attrs[i].path;
+}
+const std::vector<std::string>& Policy::item_names() const { return data_->item_names; }
+
+absl::StatusOr<AttributeHandle> Policy::Attribute(std::string_view path) const {
+  const auto& schema = data_->model.schema;
+  auto it = schema.attr_by_path.find(AV(path));
+  if (it == schema.attr_by_path.end()) {
+    std::vector<std::string> names;
+    for (const auto& a : schema.attrs) names.push_back(a.path);
+    std::string near = detail::NearestName(path, names);
+    return absl::NotFoundError(
+        absl::StrCat("unknown attribute '", AV(path), "'",
+                     near.empty() ? "" : absl::StrCat("; did you mean '", near, "'?")));
+  }
+  return AttributeHandle{it->second, schema.attrs[it->second].type};
+}
+
+const std::vector<std::string>& Policy::enum_members(AttributeHandle h) const {
+  static const std::vector<std::string> kNone;
+  const auto& schema = data_->model.schema;
+  if (h.index >= schema.attrs.size() || schema.attrs[h.index].enum_id < 0) return kNone;
+  return schema.enums[schema.attrs[h.index].enum_id].members;
+}
+
+absl::StatusOr<uint32_t> Policy::Member(AttributeHandle h, std::string_view member) const {
+  const auto& schema = data_->model.schema;
+  if (h.index >= schema.attrs.size() || schema.attrs[h.index].enum_id < 0) {
+    return absl::InvalidArgumentError("attribute is not of an enum type");
+  }
+  const auto& e = schema.enums[schema.attrs[h.index].enum_id];
+  auto it = e.index.find(AV(member));
+  if (it == e.index.end()) {
+    return absl::NotFoundError(
+        absl::StrCat("'", AV(member), "' is not a member of enum '", e.name, "'"));
+  }
+  return it->second;
+}
+
+Decision Policy::Decide(const Request& request) const {
+  Decision d;
+  Decide(request, d);
+  return d;
+}
+
+void Policy::Decide(const Request& request, Decision& out) const {
+  if (!detail::RequestBinding::Bound(request, *this)) [[unlikely]] {
+    return DecideTranslated(request, out);
+  }
+  detail::Evaluator::Decide(*this, data_->program, request, out);
+}
+
+void Policy::DecideTranslated(const Request& request, Decision& out) const {
+  const Request translated = detail::RequestBinding::Translate(request, *this);
+  detail::Evaluator::Decide(*this, data_->program, translated, out);
+}
+
+Explanation Policy::Explain(const Request& request) const {
+  if (!detail::RequestBinding::Bound(request, *this)) {
+    return Explain(detail::RequestBinding::Translate(request, *this));
+  }
+  const detail::PolicyData& d = *data_;
+  return detail::Explain(d.sources, d.model, d.program, request, Decide(request));
+}
+
+}  // namespace writ

@@ -1,0 +1,57 @@
+// File: src/api/policy_data.hpp (internal)
+//
+// Everything a loaded policy owns: its sources, the checked AST and model,
+// the compiled program and the schema's JSON shape. Built by Policy::Load,
+// immutable after, and held by shared pointer so that requests can share
+// ownership of its schema (request.hpp: lifetime and binding).
+#ifndef WRIT_SRC_API_POLICY_DATA_HPP_
+#define WRIT_SRC_API_POLICY_DATA_HPP_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checker/checker.hpp"
+#include "common/ast.hpp"
+#include "compiler/program.hpp"
+#include "request/json_shape.hpp"
+#include "writ/policy.hpp"
+#include "writ/source.hpp"
+
+namespace writ::detail {
+
+struct PolicyData {
+  SourceSet sources;
+  Ast ast;
+  Model model;
+  Program program;
+  std::string sha256;
+  std::vector<std::string> item_names;
+  JsonShape json;  // the schema as JSON objects, for parsing requests
+};
+
+// The library's own way in to a Policy's data (tests and tools inside the
+// library use it; it is not installed).
+struct PolicyAccess {
+  static const PolicyData& Data(const Policy& policy) { return *policy.data_; }
+};
+
+// Binding requests to policies (request.hpp: lifetime and binding).
+struct RequestBinding {
+  // The schema of `policy`, shared with the policy's data.
+  static std::shared_ptr<const Schema> SchemaOf(const Policy& policy);
+  // Whether `request` was made for `policy`.
+  static bool Bound(const Request& request, const Policy& policy) {
+    return request.schema_.get() == &policy.data_->model.schema;
+  }
+  // `request` made anew for `policy`: every present attribute that `policy`
+  // declares, by path, converted to its schema; values that do not fit
+  // become input problems, as they would from JSON.
+  static Request Translate(const Request& request, const Policy& policy);
+  // Makes `request` an empty request for `policy` unless it is one already.
+  static void Rebind(Request& request, const Policy& policy);
+};
+
+}  // namespace writ::detail
+
+#endif  // WRIT_SRC_API_POLICY_DATA_HPP_

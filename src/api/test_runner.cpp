@@ -1,0 +1,161 @@
+// File: src/api/test_runner.cpp
+//
+// Policy::RunTests: each `test` block of a policy builds its request (from
+// `given file` and `given` values), decides it, and compares what it
+// expects with the decision, one failure line per difference.
+#include <algorithm>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "api/policy_data.hpp"
+#include "checker/checker.hpp"
+#include "common/read_file.hpp"
+#include "writ/policy.hpp"
+
+namespace writ {
+
+using detail::AV;
+
+namespace {
+
+std::string Names(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return absl::StrCat("{", absl::StrJoin(v, ", "), "}");
+}
+
+std::vector<std::string> IdentNames(const std::vector<detail::Ident>& ids) {
+  std::vector<std::string> v;
+  for (const auto& i : ids) v.push_back(i.name);
+  return v;
+}
+
+bool SameSet(std::vector<std::string> a, std::vector<std::string> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  a.erase(std::unique(a.begin(), a.end()), a.end());
+  b.erase(std::unique(b.begin(), b.end()), b.end());
+  return a == b;
+}
+
+}  // namespace
+
+std::vector<TestResult> Policy::RunTests(bool root_only) const {
+  std::vector<TestResult> results;
+  const detail::Model& m = data_->model;
+  const SourceSet& sources = data_->sources;
+  for (const auto& ct : m.tests) {
+    if (root_only && ct.file != 0) continue;
+    const detail::TestDecl& t = *ct.decl;
+    TestResult res;
+    res.name = t.description.value;
+    res.location = sources.Locate(t.span);
+    Request req(*this);
+    if (t.given_file) {
+      std::filesystem::path file =
+          std::filesystem::path(res.location.path).parent_path() / t.given_file->value;
+      auto text = detail::ReadFile(file.string());
+      if (!text.ok()) {
+        res.failures.push_back(std::string(text.status().message()));
+        results.push_back(std::move(res));
+        continue;
+      }
+      absl::Status s = ParseRequest(*text, req);
+      if (!s.ok()) {
+        res.failures.push_back(absl::StrCat(file.string(), ": ", s.message()));
+        results.push_back(std::move(res));
+        continue;
+      }
+    }
+    for (const auto& g : t.given) {
+      auto it = m.schema.attr_by_path.find(g.path.name);
+      if (it == m.schema.attr_by_path.end()) continue;
+      detail::Value v = detail::FoldConstant(g.value, m);
+      AttributeHandle h{it->second, m.schema.attrs[it->second].type};
+      switch (h.type) {
+        case AttributeType::kBool:
+          req.SetBool(h, v.b);
+          break;
+        case AttributeType::kInt:
+          req.SetInt(h, v.i);
+          break;
+        case AttributeType::kDate:
+          req.SetDays(h, v.i);
+          break;
+        case AttributeType::kEnum:
+          req.SetEnum(h, static_cast<uint32_t>(v.i));
+          break;
+        case AttributeType::kEnumSet:
+          req.SetEnumSet(h, v.mask);
+          break;
+        case AttributeType::kString:
+          req.SetString(h, v.s);
+          break;
+        case AttributeType::kStringSet: {
+          std::vector<std::string_view> items(v.strs.begin(), v.strs.end());
+          (void)req.SetSet(g.path.name, items);
+          break;
+        }
+      }
+    }
+    Decision d = Decide(req);
+    res.deciding_rules = d.deciding_rules();
+    for (const auto& x : t.expects) {
+      switch (x.kind) {
+        case detail::ExpectKind::kEffect: {
+          Effect want = x.effect == detail::EffectKind::kAllow    ? Effect::kAllow
+                        : x.effect == detail::EffectKind::kReview ? Effect::kReview
+                                                                  : Effect::kDeny;
+          std::vector<std::string> rules = d.deciding_rules();
+          bool ok = d.effect() == want && (x.names.empty() || SameSet(IdentNames(x.names), rules));
+          if (!ok) {
+            std::string by = x.names.empty()
+                                 ? ""
+                                 : absl::StrCat(" by ", absl::StrJoin(IdentNames(x.names), ", "));
+            std::string got_by = rules.empty()
+                                     ? (d.open() ? " (open: missing information)" : " (by default)")
+                                     : absl::StrCat(" by ", absl::StrJoin(rules, ", "));
+            res.failures.push_back(absl::StrCat("expected ", AV(EffectName(want)), by, ", got ",
+                                                AV(EffectName(d.effect())), got_by));
+          }
+          break;
+        }
+        case detail::ExpectKind::kGranted:
+        case detail::ExpectKind::kWithheld: {
+          bool granted = x.kind == detail::ExpectKind::kGranted;
+          std::vector<std::string> got = granted ? d.granted() : d.withheld();
+          if (!SameSet(IdentNames(x.names), got)) {
+            res.failures.push_back(absl::StrCat("expected ", granted ? "granted " : "withheld ",
+                                                Names(IdentNames(x.names)), ", got ", Names(got)));
+          }
+          break;
+        }
+        case detail::ExpectKind::kMissing: {
+          std::vector<std::string> got = d.missing();
+          if (!SameSet(IdentNames(x.names), got)) {
+            res.failures.push_back(absl::StrCat("expected missing ", Names(IdentNames(x.names)),
+                                                ", got ", Names(got)));
+          }
+          break;
+        }
+        case detail::ExpectKind::kObligation: {
+          std::vector<std::string> got = d.obligations();
+          bool found = false;
+          for (const auto& o : got)
+            found |= o == x.names[0].name || o.rfind(x.names[0].name + "(", 0) == 0;
+          if (!found) {
+            res.failures.push_back(
+                absl::StrCat("expected obligation ", x.names[0].name, ", got ", Names(got)));
+          }
+          break;
+        }
+      }
+    }
+    res.passed = res.failures.empty();
+    if (!res.passed) res.explanation = Explain(req).ToText();
+    results.push_back(std::move(res));
+  }
+  return results;
+}
+
+}  // namespace writ

@@ -1,0 +1,168 @@
+// File: src/common/operators.cpp — the meaning of each comparison on present values.
+#include "common/operators.hpp"
+
+#include <algorithm>
+
+namespace writ::detail {
+
+ValueView ViewOf(const Value& v) {
+  ValueView out;
+  out.kind = v.type.kind;
+  switch (v.type.kind) {
+    case TypeKind::kBool:
+      out.w = v.b;
+      break;
+    case TypeKind::kInt:
+    case TypeKind::kDate:
+    case TypeKind::kEnum:
+      out.w = static_cast<uint64_t>(v.i);
+      break;
+    case TypeKind::kEnumSet:
+    case TypeKind::kEmptySet:
+      out.w = v.mask;
+      out.strs = &v.strs;
+      break;
+    case TypeKind::kString:
+      out.s = v.s;
+      break;
+    case TypeKind::kStringSet:
+      out.strs = &v.strs;
+      break;
+    case TypeKind::kError:
+      break;
+  }
+  return out;
+}
+
+namespace {
+
+bool HasString(const std::vector<std::string>* set, std::string_view s) {
+  if (!set) return false;
+  for (const auto& x : *set)
+    if (x == s) return true;
+  return false;
+}
+
+bool IsStringSet(const ValueView& v) { return v.kind == TypeKind::kStringSet; }
+
+// Set relations for string sets; an empty set literal may stand on either side.
+bool StringSetOp(Op op, const ValueView& l, const ValueView& r) {
+  static const std::vector<std::string> kEmpty;
+  const auto& ls = l.strs ? *l.strs : kEmpty;
+  const auto& rs = r.strs ? *r.strs : kEmpty;
+  auto all_in = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    for (const auto& x : a)
+      if (std::find(b.begin(), b.end(), x) == b.end()) return false;
+    return true;
+  };
+  auto any_in = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    for (const auto& x : a)
+      if (std::find(b.begin(), b.end(), x) != b.end()) return true;
+    return false;
+  };
+  switch (op) {
+    case Op::kEq:
+      return all_in(ls, rs) && all_in(rs, ls);
+    case Op::kNe:
+      return !(all_in(ls, rs) && all_in(rs, ls));
+    case Op::kContainsAny:
+      return any_in(rs, ls);
+    case Op::kContainsAll:
+      return all_in(rs, ls);
+    case Op::kContainsNone:
+      return !any_in(rs, ls);
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+bool GlobMatch(std::string_view text, std::string_view pat) {
+  size_t t = 0, p = 0, star_p = std::string_view::npos, star_t = 0;
+  while (t < text.size()) {
+    if (p < pat.size() && pat[p] == '*') {
+      star_p = ++p;
+      star_t = t;
+      continue;
+    }
+    if (p < pat.size()) {
+      char want = pat[p];
+      size_t step = 1;
+      if (want == '\\' && p + 1 < pat.size() && pat[p + 1] == '*') {
+        want = '*';
+        step = 2;
+      }
+      if (want == text[t]) {
+        p += step;
+        ++t;
+        continue;
+      }
+    }
+    if (star_p == std::string_view::npos) return false;
+    p = star_p;
+    t = ++star_t;
+  }
+  while (p < pat.size() && pat[p] == '*') ++p;
+  return p == pat.size();
+}
+
+bool CompareViews(Op op, const ValueView& l, const ValueView& r) {
+  const bool sets = l.kind == TypeKind::kStringSet || r.kind == TypeKind::kStringSet;
+  switch (op) {
+    case Op::kEq:
+    case Op::kNe: {
+      bool eq;
+      if (l.kind == TypeKind::kString) {
+        eq = l.s == r.s;
+      } else if (sets) {
+        eq = StringSetOp(Op::kEq, l, r);
+      } else {
+        eq = l.w == r.w;
+      }
+      return op == Op::kEq ? eq : !eq;
+    }
+    case Op::kLt:
+    case Op::kLe:
+    case Op::kGt:
+    case Op::kGe: {
+      int c;
+      if (l.kind == TypeKind::kString) {
+        c = l.s < r.s ? -1 : l.s == r.s ? 0 : 1;
+      } else {
+        int64_t a = static_cast<int64_t>(l.w), b = static_cast<int64_t>(r.w);
+        c = a < b ? -1 : a == b ? 0 : 1;
+      }
+      switch (op) {
+        case Op::kLt:
+          return c < 0;
+        case Op::kLe:
+          return c <= 0;
+        case Op::kGt:
+          return c > 0;
+        default:
+          return c >= 0;
+      }
+    }
+    case Op::kIn:
+    case Op::kNotIn: {
+      bool in =
+          l.kind == TypeKind::kString ? HasString(r.strs, l.s) : l.w < 64 && ((r.w >> l.w) & 1);
+      return op == Op::kIn ? in : !in;
+    }
+    case Op::kContains:
+      return r.kind == TypeKind::kString ? HasString(l.strs, r.s) : r.w < 64 && ((l.w >> r.w) & 1);
+    case Op::kContainsAny:
+    case Op::kContainsAll:
+    case Op::kContainsNone:
+      if (sets || IsStringSet(l)) return StringSetOp(op, l, r);
+      if (op == Op::kContainsAny) return (l.w & r.w) != 0;
+      if (op == Op::kContainsAll) return (l.w & r.w) == r.w;
+      return (l.w & r.w) == 0;
+    case Op::kLike:
+      return GlobMatch(l.s, r.s);
+  }
+  return false;
+}
+
+}  // namespace writ::detail

@@ -1,0 +1,30 @@
+// File: src/request/request_access.hpp (internal)
+//
+// Read access to a Request's slots for the evaluators and the explainer.
+#ifndef WRIT_SRC_REQUEST_REQUEST_ACCESS_HPP_
+#define WRIT_SRC_REQUEST_REQUEST_ACCESS_HPP_
+
+#include "common/operators.hpp"
+#include "common/schema.hpp"
+#include "common/value.hpp"
+#include "writ/request.hpp"
+
+namespace writ::detail {
+
+struct RequestAccess {
+  static uint64_t Word(const Request& r, uint32_t i) { return r.Load(i); }
+  static ValueView View(const Request& r, uint32_t i, TypeKind kind) {
+    ValueView v;
+    v.kind = kind;
+    v.w = r.Load(i);
+    if (kind == TypeKind::kString) v.s = r.strings_[i];
+    if (kind == TypeKind::kStringSet) v.strs = &r.string_sets_[i];
+    return v;
+  }
+  // The value of present attribute `i` as a Value (allocates; not for hot paths).
+  static Value Get(const Request& r, const Schema& schema, uint32_t i);
+};
+
+}  // namespace writ::detail
+
+#endif  // WRIT_SRC_REQUEST_REQUEST_ACCESS_HPP_

@@ -1,0 +1,194 @@
+// File: src/runtime/reference_evaluator.cpp
+//
+// LANGUAGE.md §6, stated directly: evaluate every rule over the AST, then
+// consider every way of reading the unknown rules as applying or not; if the
+// readings disagree on the effect, the decision is `review`.
+#include "runtime/reference_evaluator.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "checker/checker.hpp"
+#include "request/request_access.hpp"
+
+namespace writ::detail {
+
+namespace {}  // namespace
+
+Tri ReferenceEvaluator::Eval(const Expr& e, const Request& r) const {
+  switch (e.kind) {
+    case ExprKind::kNot: {
+      Tri t = Eval(e.children[0], r);
+      return t == kUnknown ? kUnknown : t == kTrue ? kFalse : kTrue;
+    }
+    case ExprKind::kAnd: {
+      Tri acc = kTrue;
+      for (const auto& c : e.children) {
+        Tri t = Eval(c, r);
+        if (t == kFalse) return kFalse;
+        if (t == kUnknown) acc = kUnknown;
+      }
+      return acc;
+    }
+    case ExprKind::kOr: {
+      Tri acc = kFalse;
+      for (const auto& c : e.children) {
+        Tri t = Eval(c, r);
+        if (t == kTrue) return kTrue;
+        if (t == kUnknown) acc = kUnknown;
+      }
+      return acc;
+    }
+    case ExprKind::kIsPresent:
+      return r.present(e.children[0].attr) ? kTrue : kFalse;
+    case ExprKind::kIsMissing:
+      return r.present(e.children[0].attr) ? kFalse : kTrue;
+    case ExprKind::kName:
+      if (IsAttribute(e)) {
+        if (!r.present(e.attr)) return kUnknown;
+        return RequestAccess::Word(r, e.attr) ? kTrue : kFalse;
+      }
+      return FoldConstant(e, m_).b ? kTrue : kFalse;
+    case ExprKind::kCompare: {
+      const Expr& l = e.children[0];
+      const Expr& rr = e.children[1];
+      Value lv, rv;
+      if (IsAttribute(l)) {
+        if (!r.present(l.attr)) return kUnknown;
+        lv = RequestAccess::Get(r, m_.schema, l.attr);
+      } else {
+        lv = FoldConstant(l, m_);
+      }
+      if (IsAttribute(rr)) {
+        if (!r.present(rr.attr)) return kUnknown;
+        rv = RequestAccess::Get(r, m_.schema, rr.attr);
+      } else {
+        rv = FoldConstant(rr, m_);
+      }
+      return CompareViews(e.op, ViewOf(lv), ViewOf(rv)) ? kTrue : kFalse;
+    }
+    case ExprKind::kBool:
+      return e.bool_value ? kTrue : kFalse;
+    default:
+      return kUnknown;  // other literals are never conditions
+  }
+}
+
+Tri ReferenceEvaluator::Discloses(size_t i, const Request& r) const {
+  const CheckedRule& cr = m_.rules[i];
+  if (!cr.has_disclose) return kTrue;
+  int32_t items = m_.items_attr;
+  if (items < 0 || !r.present(items)) return kUnknown;
+  return (RequestAccess::Word(r, items) & cr.disclose_mask) ? kTrue : kFalse;
+}
+
+Tri ReferenceEvaluator::Applies(size_t i, const Request& r) const {
+  const RuleDecl& d = *m_.rules[i].decl;
+  Tri when = d.when ? Eval(*d.when, r) : kTrue;
+  Tri unless = d.unless ? Eval(*d.unless, r) : kFalse;
+  Tri not_unless = unless == kUnknown ? kUnknown : unless == kTrue ? kFalse : kTrue;
+  Tri disc = Discloses(i, r);
+  Tri parts[] = {when, not_unless, disc};
+  Tri acc = kTrue;
+  for (Tri t : parts) {
+    if (t == kFalse) return kFalse;
+    if (t == kUnknown) acc = kUnknown;
+  }
+  return acc;
+}
+
+Decision ReferenceEvaluator::Decide(const Policy& policy, const Request& r) const {
+  const Model& m = m_;
+  const size_t n = m.rules.size();
+  auto effect_of = [&](size_t i) {
+    EffectKind k = m.rules[i].effect;
+    return k == EffectKind::kAllow    ? Effect::kAllow
+           : k == EffectKind::kReview ? Effect::kReview
+                                      : Effect::kDeny;
+  };
+  const Effect def = m.default_effect == EffectKind::kAllow    ? Effect::kAllow
+                     : m.default_effect == EffectKind::kReview ? Effect::kReview
+                                                               : Effect::kDeny;
+  std::vector<Tri> status(n);
+  std::vector<size_t> unknown;
+  for (size_t i = 0; i < n; ++i) {
+    status[i] = Applies(i, r);
+    if (status[i] == kUnknown) unknown.push_back(i);
+  }
+  // The combined outcome for one reading: `applies[i]` says whether rule i applies.
+  // Returns the effect and the deciding rules.
+  auto combine = [&](const std::vector<bool>& applies, std::vector<size_t>& deciding) {
+    deciding.clear();
+    if (m.first_match) {
+      for (size_t i = 0; i < n; ++i) {
+        if (applies[i]) {
+          deciding.push_back(i);
+          return effect_of(i);
+        }
+      }
+      return def;
+    }
+    bool any[3] = {false, false, false};
+    for (size_t i = 0; i < n; ++i)
+      if (applies[i]) any[static_cast<int>(effect_of(i))] = true;
+    Effect e = any[2] ? Effect::kDeny : any[1] ? Effect::kReview : any[0] ? Effect::kAllow : def;
+    if (any[0] || any[1] || any[2]) {
+      for (size_t i = 0; i < n; ++i)
+        if (applies[i] && effect_of(i) == e) deciding.push_back(i);
+    }
+    return e;
+  };
+
+  std::vector<bool> base(n);
+  for (size_t i = 0; i < n; ++i) base[i] = status[i] == kTrue;
+  std::vector<size_t> deciding, scratch;
+  Effect baseline = combine(base, deciding);
+
+  // Every reading of the unknown rules (bounded; past the bound, the single
+  // flips below decide, which is equivalent for both combining algorithms).
+  bool open = false;
+  if (unknown.size() <= 12) {
+    for (uint32_t mask = 1; mask < (1u << unknown.size()) && !open; ++mask) {
+      std::vector<bool> reading = base;
+      for (size_t j = 0; j < unknown.size(); ++j)
+        if ((mask >> j) & 1) reading[unknown[j]] = true;
+      open = combine(reading, scratch) != baseline;
+    }
+  }
+  // The rules that left it open: those whose applying alone changes the effect.
+  std::set<uint32_t> missing;
+  for (size_t i : unknown) {
+    std::vector<bool> reading = base;
+    reading[i] = true;
+    if (combine(reading, scratch) == baseline) continue;
+    open = true;
+    for (uint32_t a : m.rules[i].reads)
+      if (!r.present(a)) missing.insert(a);
+  }
+
+  Decision out;
+  out.policy_ = &policy;
+  out.problems_ = r.problems_;
+  const bool has_items = m.items_attr >= 0 && r.present(m.items_attr);
+  const uint64_t requested = has_items ? RequestAccess::Word(r, m.items_attr) : 0;
+  if (open) {
+    out.open_ = true;
+    out.effect_ = Effect::kReview;
+    out.missing_.assign(missing.begin(), missing.end());
+    out.withheld_ = requested;
+    return out;
+  }
+  out.effect_ = baseline;
+  out.by_default_ = deciding.empty();
+  for (size_t i : deciding) out.deciding_.push_back(static_cast<uint32_t>(i));
+  if (baseline != Effect::kDeny) {
+    uint64_t all = m.items_enum >= 0 ? m.schema.enums[m.items_enum].all_mask() : 0;
+    uint64_t may = deciding.empty() ? all : 0;
+    for (size_t i : deciding) may |= m.rules[i].has_disclose ? m.rules[i].disclose_mask : all;
+    out.granted_ = requested & may;
+  }
+  out.withheld_ = requested & ~out.granted_;
+  return out;
+}
+
+}  // namespace writ::detail

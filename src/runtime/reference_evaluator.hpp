@@ -1,0 +1,37 @@
+// File: src/runtime/reference_evaluator.hpp (internal)
+//
+// The reference evaluator: a plain tree-walking interpreter over the checked
+// AST that states LANGUAGE.md §6 as directly as possible. It decides the
+// fail-safe rule by trying every reading of the unknown rules (up to a
+// bound), where the compiled evaluator uses a closed form. The differential
+// test requires both to agree; the explainer uses it to find reasons.
+#ifndef WRIT_SRC_RUNTIME_REFERENCE_EVALUATOR_HPP_
+#define WRIT_SRC_RUNTIME_REFERENCE_EVALUATOR_HPP_
+
+#include "checker/checker.hpp"
+#include "compiler/program.hpp"
+#include "writ/decision.hpp"
+#include "writ/request.hpp"
+
+namespace writ::detail {
+
+class ReferenceEvaluator {
+ public:
+  explicit ReferenceEvaluator(const Model& model) : m_(model) {}
+
+  // Kleene truth value of a checked boolean expression.
+  Tri Eval(const Expr& e, const Request& r) const;
+  // Whether rule `i` applies: `when`, not `unless`, and something requested
+  // that it may disclose.
+  Tri Applies(size_t i, const Request& r) const;
+  // Whether rule i's `disclose` list meets the request (kTrue without disclose).
+  Tri Discloses(size_t i, const Request& r) const;
+  Decision Decide(const Policy& policy, const Request& r) const;
+
+ private:
+  const Model& m_;
+};
+
+}  // namespace writ::detail
+
+#endif  // WRIT_SRC_RUNTIME_REFERENCE_EVALUATOR_HPP_

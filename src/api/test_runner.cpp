@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "api/policy_data.hpp"
 #include "checker/checker.hpp"
+#include "common/combining.hpp"
 #include "common/read_file.hpp"
 #include "writ/policy.hpp"
 
@@ -103,9 +104,7 @@ std::vector<TestResult> Policy::RunTests(bool root_only) const {
     for (const auto& x : t.expects) {
       switch (x.kind) {
         case detail::ExpectKind::kEffect: {
-          Effect want = x.effect == detail::EffectKind::kAllow    ? Effect::kAllow
-                        : x.effect == detail::EffectKind::kReview ? Effect::kReview
-                                                                  : Effect::kDeny;
+          const Effect want = detail::ToEffect(x.effect);
           std::vector<std::string> rules = d.deciding_rules();
           bool ok = d.effect() == want && (x.names.empty() || SameSet(IdentNames(x.names), rules));
           if (!ok) {

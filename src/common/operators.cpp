@@ -125,40 +125,21 @@ bool CompareViews(Op op, const ValueView& l, const ValueView& r) {
     case Op::kLt:
     case Op::kLe:
     case Op::kGt:
-    case Op::kGe: {
-      int c;
-      if (l.kind == TypeKind::kString) {
-        c = l.s < r.s ? -1 : l.s == r.s ? 0 : 1;
-      } else {
-        int64_t a = static_cast<int64_t>(l.w), b = static_cast<int64_t>(r.w);
-        c = a < b ? -1 : a == b ? 0 : 1;
-      }
-      switch (op) {
-        case Op::kLt:
-          return c < 0;
-        case Op::kLe:
-          return c <= 0;
-        case Op::kGt:
-          return c > 0;
-        default:
-          return c >= 0;
-      }
-    }
+    case Op::kGe:
+      if (l.kind == TypeKind::kString) return OrderHolds(op, l.s, r.s);
+      return OrderHolds(op, static_cast<int64_t>(l.w), static_cast<int64_t>(r.w));
     case Op::kIn:
     case Op::kNotIn: {
-      bool in =
-          l.kind == TypeKind::kString ? HasString(r.strs, l.s) : l.w < 64 && ((r.w >> l.w) & 1);
+      bool in = l.kind == TypeKind::kString ? HasString(r.strs, l.s) : MemberOf(l.w, r.w);
       return op == Op::kIn ? in : !in;
     }
     case Op::kContains:
-      return r.kind == TypeKind::kString ? HasString(l.strs, r.s) : r.w < 64 && ((l.w >> r.w) & 1);
+      return r.kind == TypeKind::kString ? HasString(l.strs, r.s) : MemberOf(r.w, l.w);
     case Op::kContainsAny:
     case Op::kContainsAll:
     case Op::kContainsNone:
       if (sets || IsStringSet(l)) return StringSetOp(op, l, r);
-      if (op == Op::kContainsAny) return (l.w & r.w) != 0;
-      if (op == Op::kContainsAll) return (l.w & r.w) == r.w;
-      return (l.w & r.w) == 0;
+      return MaskHolds(op, l.w, r.w);
     case Op::kLike:
       return GlobMatch(l.s, r.s);
   }

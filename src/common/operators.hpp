@@ -1,8 +1,10 @@
 // File: src/common/operators.hpp (internal)
 //
-// The meaning of every comparison of LANGUAGE.md §5 on present values, in
-// one place: constant folding, the reference evaluator and the compiled
-// evaluator's generic nodes all call it, so they cannot drift apart.
+// The meaning of every comparison of docs/language.md §5 on present values,
+// in one place: constant folding, the reference evaluator and the compiled
+// evaluator's generic nodes call CompareViews; the compiled leaves
+// (compiler/leaf_meaning.hpp) call the same OrderHolds and MaskHolds that
+// CompareViews is written with, so they cannot drift apart.
 #ifndef WRIT_SRC_COMMON_OPERATORS_HPP_
 #define WRIT_SRC_COMMON_OPERATORS_HPP_
 
@@ -14,6 +16,53 @@
 #include "common/value.hpp"
 
 namespace writ::detail {
+
+// The order comparisons (==, !=, <, <=, >, >=) on two values of one ordered
+// type; false for any other operator.
+template <typename T>
+constexpr bool OrderHolds(Op op, const T& a, const T& b) {
+  switch (op) {
+    case Op::kEq:
+      return a == b;
+    case Op::kNe:
+      return !(a == b);
+    case Op::kLt:
+      return a < b;
+    case Op::kLe:
+      return !(b < a);
+    case Op::kGt:
+      return b < a;
+    case Op::kGe:
+      return !(a < b);
+    default:
+      return false;
+  }
+}
+
+// Set operators on enum sets as masks (bit i: member i): `set op k`, where
+// k is a one-member mask for `contains`.
+constexpr bool MaskHolds(Op op, uint64_t set, uint64_t k) {
+  switch (op) {
+    case Op::kContains:
+    case Op::kContainsAny:
+      return (set & k) != 0;
+    case Op::kContainsAll:
+      return (set & k) == k;
+    case Op::kContainsNone:
+      return (set & k) == 0;
+    case Op::kEq:
+      return set == k;
+    case Op::kNe:
+      return set != k;
+    default:
+      return false;
+  }
+}
+
+// `member in set` for an enum member and a mask.
+constexpr bool MemberOf(uint64_t member, uint64_t set) {
+  return member < 64 && ((set >> member) & 1);
+}
 
 // A borrowed view of a present value.
 struct ValueView {

@@ -13,18 +13,13 @@
 #include <map>
 #include <set>
 
+#include "common/combining.hpp"
 #include "common/operators.hpp"
 #include "compiler/fast_form.hpp"
 #include "compiler/rule_bitmap.hpp"
 
 namespace writ::detail {
 namespace {
-
-Effect ToEffect(EffectKind k) {
-  return k == EffectKind::kAllow    ? Effect::kAllow
-         : k == EffectKind::kReview ? Effect::kReview
-                                    : Effect::kDeny;
-}
 
 bool ReadsAttribute(const Expr& e) {
   if (e.kind == ExprKind::kName) return e.ref == NameRef::kAttribute;
@@ -368,55 +363,32 @@ class Compiler {
     h.disclose_mask = r.disclose_mask;
     const Node& root = p_.nodes[r.root];
     std::vector<Node> leaves;
-    if (root.kind < NodeKind::kNot) {
+    if (IsLeaf(root.kind)) {
       leaves.push_back(root);
     } else if (root.kind == NodeKind::kAnd) {
       for (uint32_t i = 0; i < root.n; ++i) {
         const Node& c = p_.nodes[p_.children[root.a + i]];
-        if (c.kind >= NodeKind::kNot) return h;  // not flat: evaluate the tree
+        if (!IsLeaf(c.kind)) return h;  // not flat: evaluate the tree
         leaves.push_back(c);
       }
     } else {
       return h;
     }
-    auto cost = [](const Node& n) {
-      switch (n.kind) {
-        case NodeKind::kConst:
-          return 0;
-        case NodeKind::kEnumInMask:
-        case NodeKind::kBoolAttr:
-        case NodeKind::kPresent:
-        case NodeKind::kMissing:
-          return 1;
-        case NodeKind::kStringEqConst:
-        case NodeKind::kMaskOp:
-          return 2;
-        case NodeKind::kDateInRange:
-        case NodeKind::kIntInRange:
-          return 3;
-        case NodeKind::kWordCmpAttr:
-        case NodeKind::kStringInConst:
-          return 4;
-        default:
-          return 5;
-      }
-    };
+    auto cost = [](const Node& n) { return Info(n.kind).cost; };
     std::stable_sort(leaves.begin(), leaves.end(),
                      [&](const Node& a, const Node& b) { return cost(a) < cost(b); });
     h.all_in_first_word = true;
     for (const Node& n : leaves) {
-      if (n.kind == NodeKind::kConst || n.kind == NodeKind::kPresent ||
-          n.kind == NodeKind::kMissing || n.kind == NodeKind::kGeneric ||
-          n.kind == NodeKind::kStringInConst) {
+      if (!Info(n.kind).present_form) {
         h.all_in_first_word = false;  // these keep the general path
         break;
       }
-      if (n.slot >= 64 || (n.kind == NodeKind::kWordCmpAttr && n.slot2 >= 64)) {
+      if (n.slot >= 64 || (Info(n.kind).reads_slot2 && n.slot2 >= 64)) {
         h.all_in_first_word = false;
         break;
       }
       h.need |= uint64_t{1} << n.slot;
-      if (n.kind == NodeKind::kWordCmpAttr) h.need |= uint64_t{1} << n.slot2;
+      if (Info(n.kind).reads_slot2) h.need |= uint64_t{1} << n.slot2;
     }
     h.first = static_cast<uint32_t>(p_.conjuncts.size());
     h.count = static_cast<uint32_t>(leaves.size());
@@ -511,7 +483,7 @@ class Compiler {
       if (!leaf) return head;
       leaves.push_back(*leaf);
       need |= uint64_t{1} << n.slot;
-      if (n.kind == NodeKind::kWordCmpAttr) need |= uint64_t{1} << n.slot2;
+      if (Info(n.kind).reads_slot2) need |= uint64_t{1} << n.slot2;
     }
     if (leaves.size() > UINT8_MAX) return head;
     head.compact = true;

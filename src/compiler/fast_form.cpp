@@ -1,8 +1,9 @@
 // File: src/compiler/fast_form.cpp
 //
-// The branch-free forms of conditions. Each mirrors what EvalLeaf computes
-// for a present attribute, so the forms and the leaves agree on every value;
-// the differential test holds them to it.
+// The branch-free forms of conditions. Rows are computed from the leaf's
+// own meaning (leaf_meaning.hpp); ranges, comparisons and set tests are
+// rewritings that compiler_test checks against that meaning on every kind
+// and many values, and the differential test on whole policies.
 #include "compiler/fast_form.hpp"
 
 #include <climits>
@@ -10,46 +11,17 @@
 namespace writ::detail {
 
 // Whether a leaf compares a 1-byte attribute with constants only.
-bool IsRowLeaf(const Node& n) {
-  switch (n.kind) {
-    case NodeKind::kEnumInMask:
-    case NodeKind::kBoolAttr:
-      return n.width == 1;
-    case NodeKind::kIntInRange:
-      return n.width == 1;  // a bool compared with true or false
-    default:
-      return false;
-  }
-}
+bool IsRowLeaf(const Node& n) { return Info(n.kind).row_form && n.width == 1; }
 
-// The leaf's truth for byte value `x` of its attribute (mirrors EvalLeaf).
+// The leaf's truth for byte value `x` of its attribute: the leaf itself,
+// read from a one-byte value area.
 bool RowAccepts(const Node& n, uint32_t x) {
-  switch (n.kind) {
-    case NodeKind::kEnumInMask:
-      return ((n.k >> x) & 1) != n.negate;
-    case NodeKind::kBoolAttr:
-      return x != 0;
-    default: {
-      int64_t v = x;
-      return (static_cast<int64_t>(n.k) <= v && v <= n.k2) != n.negate;
-    }
-  }
-}
-
-// The kinds EvalPresentLeaf decides (no presence test, no Kleene).
-bool PresentLeafKind(const Node& n) {
-  switch (n.kind) {
-    case NodeKind::kEnumInMask:
-    case NodeKind::kBoolAttr:
-    case NodeKind::kDateInRange:
-    case NodeKind::kIntInRange:
-    case NodeKind::kWordCmpAttr:
-    case NodeKind::kMaskOp:
-    case NodeKind::kStringEqConst:
-      return true;
-    default:
-      return false;
-  }
+  Node at_zero = n;
+  at_zero.off = 0;
+  at_zero.off2 = 0;
+  unsigned char values[16] = {};  // room for any width the kind could read
+  values[0] = static_cast<unsigned char>(x);
+  return PresentLeafHolds(at_zero, values, nullptr);
 }
 
 // `n` in the branch-free form of the fast case, when it has one.

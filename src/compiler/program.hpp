@@ -18,6 +18,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "common/ast.hpp"
 #include "common/value.hpp"
+#include "compiler/node_kind.hpp"
 #include "writ/decision.hpp"
 
 namespace writ::detail {
@@ -27,24 +28,6 @@ enum Tri : uint8_t { kFalse = 0, kTrue = 1, kUnknown = 2 };
 
 // The branch-free forms of conditions (fast_form.hpp).
 enum class FastForm : uint8_t { kNone, kByteMask, kRange, kComparison, kSetTest };
-
-enum class NodeKind : uint8_t {
-  kConst,          // k: 0 false, 1 true
-  kBoolAttr,       // slot (1 byte)
-  kPresent,        // slot
-  kMissing,        // slot
-  kEnumInMask,     // bit `member(slot)` of mask k (1 byte); `negate` for != / not in
-  kDateInRange,    // date(slot) in [k, k2] (4 bytes, signed); `negate` for !=
-  kIntInRange,     // int(slot) in [k, k2] (8 bytes, or 1 for a bool); `negate` for !=
-  kWordCmpAttr,    // int/date/enum/bool: value(slot) op value(slot2), widths in the node
-  kMaskOp,         // enum set attr `op` constant mask k (contains/any/all/none/eq/ne)
-  kStringEqConst,  // interned id of string slot == k (4 bytes); `negate` for !=
-  kStringInConst,  // string slot's id in ids[a, a+n); `negate` for not in
-  kGeneric,        // anything else: operands compared by type (slower)
-  kNot,            // children[a]
-  kAnd,            // children[a, a+n)
-  kOr,
-};
 
 // An operand of a generic comparison: an attribute slot or a constant.
 struct Operand {

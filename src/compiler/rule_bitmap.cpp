@@ -14,6 +14,7 @@
 #include <set>
 #include <tuple>
 
+#include "common/combining.hpp"
 #include "compiler/fast_form.hpp"
 
 namespace writ::detail {
@@ -129,9 +130,9 @@ RuleBitmap BuildRuleBitmap(const Program& p, const std::vector<uint32_t>& rules)
     Predicate q{n, 0};
     for (uint32_t j : shared.positions) q.rules |= bit(j);
     b.predicates.push_back(q);
-    if (!PresentLeafKind(n)) b.fast = false;
+    if (!Info(n.kind).present_form) b.fast = false;
     need(n.slot);
-    if (n.kind == NodeKind::kWordCmpAttr) need(n.slot2);
+    if (Info(n.kind).reads_slot2) need(n.slot2);
   }
   // The fast case's forms of the predicates.
   for (uint32_t i = 0; i < b.predicates.size(); ++i) {
@@ -258,24 +259,22 @@ std::vector<Settled> SettleOutcomes(const Program& p, const std::vector<uint32_t
       s.deciding[s.n_deciding++] = rules[j];
       s.may |= p.hot[rules[j]].disclose_mask;
     };
-    if (applies == 0) {
-      s.effect = p.default_effect;
-      s.by_default = true;
-      s.may = p.items_all;
-    } else if (p.first_match) {
-      const uint32_t first = __builtin_ctzll(applies);
-      s.effect = effect(first);
-      decide_by(first);
-    } else {
-      s.effect = Effect::kAllow;
-      for (uint32_t j = 0; j < n; ++j) {
-        if ((applies >> j) & 1) s.effect = std::max(s.effect, effect(j));
-      }
-      for (uint32_t j = 0; j < n; ++j) {
-        if (((applies >> j) & 1) && effect(j) == s.effect) decide_by(j);
-      }
+    // The combining rule (common/combining.hpp) for this set of applying rules.
+    EffectSet effects = 0;
+    for (uint32_t j = 0; j < n; ++j)
+      if ((applies >> j) & 1) effects |= EffectBit(effect(j));
+    const uint32_t first = applies ? __builtin_ctzll(applies) : 0;
+    s.effect = CombinedEffect(p.first_match, p.default_effect, effects,
+                              applies ? effect(first) : Effect::kAllow);
+    s.by_default = applies == 0;
+    if (s.by_default) s.may = p.items_all;
+    for (uint32_t j = 0; j < n; ++j) {
+      if (((applies >> j) & 1) && Decides(p.first_match, j == first, effect(j), s.effect))
+        decide_by(j);
     }
-    if (s.effect == Effect::kDeny) s.may = 0;
+    // What may be disclosed, as GrantedItems reads it for a request that
+    // asks for everything.
+    s.may = GrantedItems(s.effect, ~uint64_t{0}, s.may);
   }
   return table;
 }

@@ -93,19 +93,12 @@ inline __attribute__((always_inline)) uint64_t FastApplies(const Program& p,
   for (const RowAttribute& a : b.attrs) alive &= b.row_masks[a.rows + (values[a.off] & 63)];
   // A false predicate clears its rules' bits: alive &= ~(rules & -false).
   auto apply = [&alive](bool ok, uint64_t rules) { alive &= ~(rules & (uint64_t{0} - !ok)); };
-  for (const RangePredicate& q : b.ranges) {
-    const uint64_t x = static_cast<uint64_t>(static_cast<int64_t>(Load8(values + q.at)) >> q.shift);
-    apply((x - q.lo <= q.span) != q.negate, q.rules);
-  }
-  for (const RangePredicate& q : b.comparisons) {
-    const int64_t x = static_cast<int64_t>(Load8(values + q.at)) >> q.shift;
-    const int64_t y = static_cast<int64_t>(Load8(values + q.at2)) >> q.shift2;
-    apply((static_cast<uint64_t>(x - y) - q.lo <= q.span) != q.negate, q.rules);
-  }
-  for (const RangePredicate& q : b.set_tests) {
-    const uint64_t x = Load8(values + q.at);
-    apply((((x & q.and_mask) ^ q.xor_value) == 0) != q.negate, q.rules);
-  }
+  for (const RangePredicate& q : b.ranges)
+    apply(RangeHolds(values, q.at, q.shift, q.lo, q.span, q.negate), q.rules);
+  for (const RangePredicate& q : b.comparisons)
+    apply(ComparisonHolds(values, q.at, q.shift, q.at2, q.shift2, q.lo, q.span, q.negate), q.rules);
+  for (const RangePredicate& q : b.set_tests)
+    apply(SetTestHolds(values, q.at, q.and_mask, q.xor_value, q.negate), q.rules);
   if (!b.present_leaves.empty()) alive &= PresentLeaves(p, values);
   return alive & b.flat;
 }

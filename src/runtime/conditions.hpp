@@ -13,102 +13,25 @@
 
 #include "common/operators.hpp"
 #include "common/schema.hpp"
+#include "compiler/fast_form.hpp"
+#include "compiler/leaf_meaning.hpp"
 #include "compiler/program.hpp"
 #include "request/request_access.hpp"
 #include "writ/request.hpp"
 
 namespace writ::detail::eval {
 
-inline bool Ordered(Op op, int64_t a, int64_t b) {
-  switch (op) {
-    case Op::kEq:
-      return a == b;
-    case Op::kNe:
-      return a != b;
-    case Op::kLt:
-      return a < b;
-    case Op::kLe:
-      return a <= b;
-    case Op::kGt:
-      return a > b;
-    case Op::kGe:
-      return a >= b;
-    default:
-      return false;
-  }
-}
-
 inline Tri Truth(bool b) { return b ? kTrue : kFalse; }
 
-inline uint32_t Load4(const unsigned char* p) {
-  uint32_t v;
-  std::memcpy(&v, p, 4);
-  return v;
-}
-inline uint64_t Load8(const unsigned char* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
-
-// Evaluates a leaf node (anything but not/and/or). One dispatch; each kind
-// knows the width of what it reads, so a condition is a presence test, one
-// load and one compare. Inlined into the loops of Eval: a conjunction of
-// leaves costs no call per condition.
+// Evaluates a leaf node (anything but not/and/or) with Kleene logic: the
+// presence tests here, the meaning on present values in
+// compiler/leaf_meaning.hpp. Inlined into the loops of EvalRule and
+// EvalNode: a conjunction of leaves costs no call per condition.
 inline __attribute__((always_inline)) Tri EvalLeaf(const Program& p, const Node& n,
                                                    const Request& r, const uint64_t* present,
                                                    const unsigned char* v) {
   auto has = [present](uint32_t i) { return (present[i >> 6] >> (i & 63)) & 1; };
   switch (n.kind) {
-    case NodeKind::kEnumInMask:
-      if (!has(n.slot)) return kUnknown;
-      return Truth(((n.k >> v[n.off]) & 1) != n.negate);
-    case NodeKind::kDateInRange: {
-      if (!has(n.slot)) return kUnknown;
-      int64_t x = static_cast<int32_t>(Load4(v + n.off));
-      return Truth((static_cast<int64_t>(n.k) <= x && x <= n.k2) != n.negate);
-    }
-    case NodeKind::kIntInRange: {
-      if (!has(n.slot)) return kUnknown;
-      int64_t x = n.width == 8 ? static_cast<int64_t>(Load8(v + n.off)) : v[n.off];
-      return Truth((static_cast<int64_t>(n.k) <= x && x <= n.k2) != n.negate);
-    }
-    case NodeKind::kBoolAttr:
-      if (!has(n.slot)) return kUnknown;
-      return Truth(v[n.off] != 0);
-    case NodeKind::kWordCmpAttr:
-      if (!has(n.slot) || !has(n.slot2)) return kUnknown;
-      return Truth(Ordered(n.op, static_cast<int64_t>(LoadPacked(v + n.off, n.width, n.sign)),
-                           static_cast<int64_t>(LoadPacked(v + n.off2, n.width2, n.sign2))));
-    case NodeKind::kMaskOp: {
-      if (!has(n.slot)) return kUnknown;
-      uint64_t w = Load8(v + n.off);
-      switch (n.op) {
-        case Op::kContains:
-        case Op::kContainsAny:
-          return Truth((w & n.k) != 0);
-        case Op::kContainsAll:
-          return Truth((w & n.k) == n.k);
-        case Op::kContainsNone:
-          return Truth((w & n.k) == 0);
-        case Op::kEq:
-          return Truth(w == n.k);
-        case Op::kNe:
-          return Truth(w != n.k);
-        default:
-          return kFalse;
-      }
-    }
-    case NodeKind::kStringEqConst:
-      if (!has(n.slot)) return kUnknown;
-      return Truth((Load4(v + n.off) == n.k) != n.negate);
-    case NodeKind::kStringInConst: {
-      if (!has(n.slot)) return kUnknown;
-      uint64_t id = Load4(v + n.off);
-      bool in = false;
-      for (uint32_t i = 0; i < n.n; ++i) in |= p.ids[n.a + i] == id;
-      return Truth(in != n.negate);
-    }
     case NodeKind::kConst:
       return static_cast<Tri>(n.k);
     case NodeKind::kPresent:
@@ -139,66 +62,33 @@ inline __attribute__((always_inline)) Tri EvalLeaf(const Program& p, const Node&
       }
       return Truth(CompareViews(n.op, l, rv));
     }
+    case NodeKind::kNot:
+    case NodeKind::kAnd:
+    case NodeKind::kOr:
+      return kUnknown;  // not leaves: EvalNode takes them
     default:
-      return kUnknown;
+      if (!has(n.slot) || (Info(n.kind).reads_slot2 && !has(n.slot2))) return kUnknown;
+      return Truth(PresentLeafHolds(n, v, p.ids.data()));
   }
 }
 
-// A leaf whose attributes are all present: plain true or false.
+// A leaf whose attributes are all present (Info(kind).present_form): plain
+// true or false.
 inline __attribute__((always_inline)) bool EvalPresentLeaf(const Program& p, const Node& n,
                                                            const unsigned char* v) {
-  switch (n.kind) {
-    case NodeKind::kEnumInMask:
-      return (n.k >> v[n.off]) & 1;  // negation folded by the compiler
-    case NodeKind::kBoolAttr:
-      return v[n.off] != 0;
-    case NodeKind::kDateInRange: {
-      int64_t x = static_cast<int32_t>(Load4(v + n.off));
-      return ((static_cast<int64_t>(n.k) <= x) & (x <= n.k2)) != n.negate;
-    }
-    case NodeKind::kIntInRange: {
-      int64_t x = n.width == 8 ? static_cast<int64_t>(Load8(v + n.off)) : v[n.off];
-      return ((static_cast<int64_t>(n.k) <= x) & (x <= n.k2)) != n.negate;
-    }
-    case NodeKind::kWordCmpAttr:
-      return Ordered(n.op, static_cast<int64_t>(LoadPacked(v + n.off, n.width, n.sign)),
-                     static_cast<int64_t>(LoadPacked(v + n.off2, n.width2, n.sign2)));
-    case NodeKind::kMaskOp: {
-      uint64_t w = Load8(v + n.off);
-      switch (n.op) {
-        case Op::kContains:
-        case Op::kContainsAny:
-          return (w & n.k) != 0;
-        case Op::kContainsAll:
-          return (w & n.k) == n.k;
-        case Op::kContainsNone:
-          return (w & n.k) == 0;
-        case Op::kEq:
-          return w == n.k;
-        case Op::kNe:
-          return w != n.k;
-        default:
-          return false;
-      }
-    }
-    case NodeKind::kStringEqConst:
-      return (Load4(v + n.off) == n.k) != n.negate;
-    default:
-      return false;  // the compiler keeps other kinds off this path
-  }
-  (void)p;
+  return PresentLeafHolds(n, v, p.ids.data());
 }
 
 // Not, and, or over Kleene values.
 inline Tri EvalNode(const Program& p, uint32_t index, const Request& r, const uint64_t* present,
                     const unsigned char* values) {
   const Node& n = p.nodes[index];
-  if (n.kind < NodeKind::kNot) return EvalLeaf(p, n, r, present, values);
+  if (IsLeaf(n.kind)) return EvalLeaf(p, n, r, present, values);
   const uint32_t* kids = p.children.data() + n.a;
   auto child = [&](uint32_t i) {
     const Node& c = p.nodes[kids[i]];
-    return c.kind < NodeKind::kNot ? EvalLeaf(p, c, r, present, values)
-                                   : EvalNode(p, kids[i], r, present, values);
+    return IsLeaf(c.kind) ? EvalLeaf(p, c, r, present, values)
+                          : EvalNode(p, kids[i], r, present, values);
   };
   if (n.kind == NodeKind::kNot) {
     Tri t = child(0);
@@ -250,17 +140,12 @@ inline __attribute__((always_inline)) bool EvalCompact(const CompactLeaf& c,
   switch (c.form) {
     case FastForm::kByteMask:
       return (c.a >> (v[c.at] & 63)) & 1;
-    case FastForm::kRange: {
-      const uint64_t x = static_cast<uint64_t>(static_cast<int64_t>(Load8(v + c.at)) >> c.shift);
-      return (x - c.a <= c.b) != c.negate;
-    }
-    case FastForm::kComparison: {
-      const int64_t x = static_cast<int64_t>(Load8(v + c.at)) >> c.shift;
-      const int64_t y = static_cast<int64_t>(Load8(v + c.at2)) >> c.shift2;
-      return (static_cast<uint64_t>(x - y) - c.a <= c.b) != c.negate;
-    }
+    case FastForm::kRange:
+      return RangeHolds(v, c.at, c.shift, c.a, c.b, c.negate);
+    case FastForm::kComparison:
+      return ComparisonHolds(v, c.at, c.shift, c.at2, c.shift2, c.a, c.b, c.negate);
     case FastForm::kSetTest:
-      return (((Load8(v + c.at) & c.a) ^ c.b) == 0) != c.negate;
+      return SetTestHolds(v, c.at, c.a, c.b, c.negate);
     default:
       return false;  // never built
   }

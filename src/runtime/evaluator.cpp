@@ -19,6 +19,7 @@
 #include <cstring>
 #include <memory>
 
+#include "common/combining.hpp"
 #include "runtime/bitmap_eval.hpp"
 #include "runtime/conditions.hpp"
 
@@ -31,7 +32,6 @@ using eval::EvalRule;
 using eval::EvalWide;
 using eval::FastApplies;
 using eval::FastCase;
-using eval::Load8;
 
 namespace {
 
@@ -108,26 +108,26 @@ struct Evaluator::Steps {
     }
   }
 
-  // The open outcome (LANGUAGE.md §6): review, nothing granted.
+  // The open outcome (combining rule 5): review, nothing granted.
   static void DecideOpen(uint64_t requested, Decision& out) {
     std::sort(out.missing_.begin(), out.missing_.end());
     out.open_ = true;
-    out.effect_ = Effect::kReview;
+    out.effect_ = kOpenEffect;
     out.withheld_ = requested;
   }
 
-  // The positions of `s` whose effect overrides `e` under deny_overrides.
-  static uint64_t Above(const Source& s, Effect e) {
-    switch (e) {
-      case Effect::kAllow:
-        return s.by_effect[1] | s.by_effect[2];
-      case Effect::kReview:
-        return s.by_effect[2];
-      default:
-        return 0;
-    }
+  // The positions of `s` whose rule's effect is in `effects`, branch-free.
+  static uint64_t WithEffects(const Source& s, EffectSet effects) {
+    return (s.by_effect[0] & (0 - uint64_t{(effects >> 0) & 1u})) |
+           (s.by_effect[1] & (0 - uint64_t{(effects >> 1) & 1u})) |
+           (s.by_effect[2] & (0 - uint64_t{(effects >> 2) & 1u}));
   }
-  static uint64_t With(const Source& s, Effect e) { return s.by_effect[static_cast<int>(e)]; }
+  // The effects of the rules at positions `bits` of `s`.
+  static EffectSet EffectsAt(const Source& s, uint64_t bits) {
+    return static_cast<EffectSet>(((bits & s.by_effect[0]) != 0) |
+                                  (((bits & s.by_effect[1]) != 0) << 1) |
+                                  (((bits & s.by_effect[2]) != 0) << 2));
+  }
   // The positions of `s` whose rules come before rule `id`.
   static uint64_t Before(const Source& s, uint64_t candidates, uint32_t id) {
     uint64_t out = 0;
@@ -137,41 +137,33 @@ struct Evaluator::Steps {
     return out;
   }
 
-  // Combines the outcomes of two sources (LANGUAGE.md §6): the effect, the
-  // deciding rules in rule order, the items, or the open outcome with the
-  // missing attributes. Inlined, so that a source known to be empty costs
-  // nothing.
+  // Combines the outcomes of two sources by the combining rule
+  // (common/combining.hpp), read off bit sets: the effect, the deciding
+  // rules in rule order, the items, or the open outcome with the missing
+  // attributes. Inlined, so that a source known to be empty costs nothing.
   static inline __attribute__((always_inline)) void Combine(const Program& p, const Request& r,
                                                             const uint64_t* present,
                                                             const unsigned char* values,
                                                             const Source& a, const Source& b,
                                                             Decision& out) {
-    // The outcome when every unknown rule is read as not applying, and the
-    // unknown rules whose applying would change it (the fail-safe rule).
-    Effect baseline = p.default_effect;
-    uint64_t change_a = 0, change_b = 0;
-    uint32_t first = 0;  // first_match: the rule that applies first
     const bool any = (a.applies | b.applies) != 0;
-    if (!any) {
-      change_a = a.unknown & ~With(a, baseline);
-      change_b = b.unknown & ~With(b, baseline);
-    } else if (p.first_match) {
+    uint32_t first = UINT32_MAX;  // first_match: the rule that applies first
+    if (p.first_match && any) {
       const uint32_t fa = a.applies ? a.ids[__builtin_ctzll(a.applies)] : UINT32_MAX;
       const uint32_t fb = b.applies ? b.ids[__builtin_ctzll(b.applies)] : UINT32_MAX;
       first = std::min(fa, fb);
-      baseline = p.hot[first].effect;
-      if ((a.unknown | b.unknown) != 0) {
-        change_a = Before(a, a.unknown & ~With(a, baseline), first);
-        change_b = Before(b, b.unknown & ~With(b, baseline), first);
-      }
-    } else {
-      baseline = ((a.applies & With(a, Effect::kDeny)) | (b.applies & With(b, Effect::kDeny)))
-                     ? Effect::kDeny
-                 : ((a.applies & With(a, Effect::kReview)) | (b.applies & With(b, Effect::kReview)))
-                     ? Effect::kReview
-                     : Effect::kAllow;
-      change_a = a.unknown & Above(a, baseline);
-      change_b = b.unknown & Above(b, baseline);
+    }
+    const EffectSet applying = EffectsAt(a, a.applies) | EffectsAt(b, b.applies);
+    const Effect combined =
+        CombinedEffect(p.first_match, p.default_effect, applying,
+                       first != UINT32_MAX ? p.hot[first].effect : Effect::kAllow);
+    // The unknown rules whose applying would change the outcome.
+    const EffectSet changing = ChangingEffects(p.first_match, any, combined);
+    uint64_t change_a = a.unknown & WithEffects(a, changing);
+    uint64_t change_b = b.unknown & WithEffects(b, changing);
+    if (first != UINT32_MAX && (change_a | change_b) != 0) {
+      change_a = Before(a, change_a, first);
+      change_b = Before(b, change_b, first);
     }
     const uint64_t requested = Requested(p, present, values);
     if ((change_a | change_b) != 0) {
@@ -182,7 +174,7 @@ struct Evaluator::Steps {
       DecideOpen(requested, out);
       return;
     }
-    out.effect_ = baseline;
+    out.effect_ = combined;
     uint64_t may = 0;
     if (!any) {
       out.by_default_ = true;
@@ -191,8 +183,10 @@ struct Evaluator::Steps {
       out.deciding_.push_back(first);
       may = p.hot[first].disclose_mask;
     } else {
-      // Every applying rule of the baseline's effect decides, in rule order.
-      uint64_t da = a.applies & With(a, baseline), db = b.applies & With(b, baseline);
+      // The applying rules of the deciding effects, merged in rule order.
+      const EffectSet deciding = DecidingEffects(combined);
+      uint64_t da = a.applies & WithEffects(a, deciding);
+      uint64_t db = b.applies & WithEffects(b, deciding);
       while ((da | db) != 0) {
         const uint32_t ia = da ? a.ids[__builtin_ctzll(da)] : UINT32_MAX;
         const uint32_t ib = db ? b.ids[__builtin_ctzll(db)] : UINT32_MAX;
@@ -208,7 +202,7 @@ struct Evaluator::Steps {
         may |= p.hot[i].disclose_mask;
       }
     }
-    out.granted_ = baseline == Effect::kDeny ? 0 : requested & may;
+    out.granted_ = GrantedItems(combined, requested, may);
     out.withheld_ = requested & ~out.granted_;
   }
 
@@ -396,23 +390,18 @@ void Evaluator::DecideGeneral(const Policy& policy, const Program& p, const Requ
     }
   }
 
-  // The outcome when every unknown rule is read as not applying.
-  Effect baseline = p.default_effect;
-  if (!applying.empty()) {
-    if (p.first_match) {
-      baseline = p.hot[applying.front()].effect;
-    } else {
-      baseline = Effect::kAllow;
-      for (uint32_t i : applying) baseline = std::max(baseline, p.hot[i].effect);
-    }
-  }
-  // An unknown rule leaves the decision open if its applying would change
-  // the outcome (LANGUAGE.md §6, the fail-safe rule).
+  // The combining rule (common/combining.hpp) over the lists.
+  EffectSet applying_effects = 0;
+  for (uint32_t i : applying) applying_effects |= EffectBit(p.hot[i].effect);
+  const Effect combined =
+      CombinedEffect(p.first_match, p.default_effect, applying_effects,
+                     applying.empty() ? Effect::kAllow : p.hot[applying.front()].effect);
+  // Under first_match only the unknown rules before the first applying
+  // rule were recorded: the loops stopped there.
+  const EffectSet changing = ChangingEffects(p.first_match, !applying.empty(), combined);
   bool open = false;
   for (uint32_t i : unknown) {
-    Effect e = p.hot[i].effect;
-    bool changes = p.first_match || applying.empty() ? e != baseline : e > baseline;
-    if (!changes) continue;
+    if (!(changing & EffectBit(p.hot[i].effect))) continue;
     open = true;
     S::AddMissing(p, i, r, out);
   }
@@ -422,22 +411,19 @@ void Evaluator::DecideGeneral(const Policy& policy, const Program& p, const Requ
     S::DecideOpen(requested, out);
     return;
   }
-  out.effect_ = baseline;
+  out.effect_ = combined;
   uint64_t may = 0;
   if (applying.empty()) {
     out.by_default_ = true;
     may = p.items_all;
-  } else if (p.first_match) {
-    out.deciding_.push_back(applying.front());
-    may = p.hot[applying.front()].disclose_mask;
   } else {
     for (uint32_t i : applying) {
-      if (p.hot[i].effect != baseline) continue;
+      if (!Decides(p.first_match, i == applying.front(), p.hot[i].effect, combined)) continue;
       out.deciding_.push_back(i);
       may |= p.hot[i].disclose_mask;
     }
   }
-  out.granted_ = baseline == Effect::kDeny ? 0 : requested & may;
+  out.granted_ = GrantedItems(combined, requested, may);
   out.withheld_ = requested & ~out.granted_;
 }
 

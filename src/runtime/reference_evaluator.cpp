@@ -1,19 +1,21 @@
 // File: src/runtime/reference_evaluator.cpp
 //
-// LANGUAGE.md §6, stated directly: evaluate every rule over the AST, then
-// consider every way of reading the unknown rules as applying or not; if the
-// readings disagree on the effect, the decision is `review`.
+// docs/language.md §6, stated directly: evaluate every rule over the AST,
+// then consider every way of reading the unknown rules as applying or not;
+// if the readings disagree on the effect, the decision is `review`. It
+// combines each reading with the combining rule's functions but does not use
+// their fail-safe shortcut (ChangingEffects): trying the readings is the
+// definition that shortcut is tested against.
 #include "runtime/reference_evaluator.hpp"
 
 #include <algorithm>
 #include <set>
 
 #include "checker/checker.hpp"
+#include "common/combining.hpp"
 #include "request/request_access.hpp"
 
 namespace writ::detail {
-
-namespace {}  // namespace
 
 Tri ReferenceEvaluator::Eval(const Expr& e, const Request& r) const {
   switch (e.kind) {
@@ -100,15 +102,8 @@ Tri ReferenceEvaluator::Applies(size_t i, const Request& r) const {
 Decision ReferenceEvaluator::Decide(const Policy& policy, const Request& r) const {
   const Model& m = m_;
   const size_t n = m.rules.size();
-  auto effect_of = [&](size_t i) {
-    EffectKind k = m.rules[i].effect;
-    return k == EffectKind::kAllow    ? Effect::kAllow
-           : k == EffectKind::kReview ? Effect::kReview
-                                      : Effect::kDeny;
-  };
-  const Effect def = m.default_effect == EffectKind::kAllow    ? Effect::kAllow
-                     : m.default_effect == EffectKind::kReview ? Effect::kReview
-                                                               : Effect::kDeny;
+  auto effect_of = [&](size_t i) { return ToEffect(m.rules[i].effect); };
+  const Effect def = ToEffect(m.default_effect);
   std::vector<Tri> status(n);
   std::vector<size_t> unknown;
   for (size_t i = 0; i < n; ++i) {
@@ -119,23 +114,17 @@ Decision ReferenceEvaluator::Decide(const Policy& policy, const Request& r) cons
   // Returns the effect and the deciding rules.
   auto combine = [&](const std::vector<bool>& applies, std::vector<size_t>& deciding) {
     deciding.clear();
-    if (m.first_match) {
-      for (size_t i = 0; i < n; ++i) {
-        if (applies[i]) {
-          deciding.push_back(i);
-          return effect_of(i);
-        }
-      }
-      return def;
+    EffectSet effects = 0;
+    size_t first = n;
+    for (size_t i = 0; i < n; ++i) {
+      if (!applies[i]) continue;
+      effects |= EffectBit(effect_of(i));
+      if (first == n) first = i;
     }
-    bool any[3] = {false, false, false};
+    const Effect e =
+        CombinedEffect(m.first_match, def, effects, first < n ? effect_of(first) : Effect::kAllow);
     for (size_t i = 0; i < n; ++i)
-      if (applies[i]) any[static_cast<int>(effect_of(i))] = true;
-    Effect e = any[2] ? Effect::kDeny : any[1] ? Effect::kReview : any[0] ? Effect::kAllow : def;
-    if (any[0] || any[1] || any[2]) {
-      for (size_t i = 0; i < n; ++i)
-        if (applies[i] && effect_of(i) == e) deciding.push_back(i);
-    }
+      if (applies[i] && Decides(m.first_match, i == first, effect_of(i), e)) deciding.push_back(i);
     return e;
   };
 
@@ -173,7 +162,7 @@ Decision ReferenceEvaluator::Decide(const Policy& policy, const Request& r) cons
   const uint64_t requested = has_items ? RequestAccess::Word(r, m.items_attr) : 0;
   if (open) {
     out.open_ = true;
-    out.effect_ = Effect::kReview;
+    out.effect_ = kOpenEffect;
     out.missing_.assign(missing.begin(), missing.end());
     out.withheld_ = requested;
     return out;
@@ -181,12 +170,10 @@ Decision ReferenceEvaluator::Decide(const Policy& policy, const Request& r) cons
   out.effect_ = baseline;
   out.by_default_ = deciding.empty();
   for (size_t i : deciding) out.deciding_.push_back(static_cast<uint32_t>(i));
-  if (baseline != Effect::kDeny) {
-    uint64_t all = m.items_enum >= 0 ? m.schema.enums[m.items_enum].all_mask() : 0;
-    uint64_t may = deciding.empty() ? all : 0;
-    for (size_t i : deciding) may |= m.rules[i].has_disclose ? m.rules[i].disclose_mask : all;
-    out.granted_ = requested & may;
-  }
+  const uint64_t all = m.items_enum >= 0 ? m.schema.enums[m.items_enum].all_mask() : 0;
+  uint64_t may = deciding.empty() ? all : 0;
+  for (size_t i : deciding) may |= m.rules[i].has_disclose ? m.rules[i].disclose_mask : all;
+  out.granted_ = GrantedItems(baseline, requested, may);
   out.withheld_ = requested & ~out.granted_;
   return out;
 }

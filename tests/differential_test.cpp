@@ -96,6 +96,9 @@ struct Mix {
   double missing, problem;
 };
 
+void ExpectEveryPathAgrees(const Policy& p, const Request& req, const Decision& want,
+                           const std::string& context, size_t (&by_path)[5]);
+
 TEST(DifferentialTest, CompiledAndReferenceEvaluatorsAgree) {
   std::vector<std::string> files;
   for (const auto& e : std::filesystem::directory_iterator(WRIT_POLICY_DIR)) {
@@ -107,6 +110,7 @@ TEST(DifferentialTest, CompiledAndReferenceEvaluatorsAgree) {
   const Mix mixes[] = {{"complete", 0.02, 0.01}, {"missing-heavy", 0.35, 0.05}};
   const int kPerMix = 10000;
   size_t compared = 0, first_match_policies = 0, open_decisions = 0;
+  size_t by_path[5] = {};
   for (const auto& f : files) {
     auto loaded = Policy::Load(f);
     ASSERT_TRUE(loaded.ok()) << loaded.status().message();
@@ -130,6 +134,8 @@ TEST(DifferentialTest, CompiledAndReferenceEvaluatorsAgree) {
         ASSERT_EQ(fast.withheld_mask(), slow.withheld_mask()) << json;
         ASSERT_EQ(fast.missing(), slow.missing()) << p.name() << "\n" << json;
         ASSERT_EQ(fast.problems().size(), slow.problems().size());
+        ExpectEveryPathAgrees(p, req, slow, absl::StrCat(p.name(), "\n", json), by_path);
+        if (HasFatalFailure()) return;
       }
     }
   }
@@ -251,14 +257,37 @@ class RandomPolicy {
   bool many_ = false;
 };
 
+// Every decision path (evaluator.hpp's DecisionPath) that can take `req`
+// decides it, and each must agree with the reference's decision `want`.
+// Counts, per path, the decisions it made.
+void ExpectEveryPathAgrees(const Policy& p, const Request& req, const Decision& want,
+                           const std::string& context, size_t (&by_path)[5]) {
+  const detail::Program& program = detail::PolicyAccess::Data(p).program;
+  for (size_t k = 0; k < std::size(detail::kAllDecisionPaths); ++k) {
+    const detail::DecisionPath path = detail::kAllDecisionPaths[k];
+    Decision d;
+    if (!detail::Evaluator::DecideVia(path, p, program, req, d)) continue;
+    ++by_path[k];
+    const std::string where = absl::StrCat("path ", detail::DecisionPathName(path), "\n", context);
+    ASSERT_EQ(d.effect(), want.effect()) << where;
+    ASSERT_EQ(d.open(), want.open()) << where;
+    ASSERT_EQ(d.by_default(), want.by_default()) << where;
+    ASSERT_EQ(d.deciding_rules(), want.deciding_rules()) << where;
+    ASSERT_EQ(d.granted_mask(), want.granted_mask()) << where;
+    ASSERT_EQ(d.withheld_mask(), want.withheld_mask()) << where;
+    ASSERT_EQ(d.missing(), want.missing()) << where;
+  }
+}
+
 // Seeds 1-150: up to 8 rules (decided bit-parallel); 151-180: 20 to 100
 // rules, indexed or not (past 64 unindexed rules: the wide bitmap). Every
-// decision is also made with both bit-parallel forms switched off, so the
-// per-rule path is compared on every policy too.
+// request goes through every decision path that can take it, as re2's
+// tester runs every engine on every case.
 TEST(DifferentialTest, RandomPoliciesOfEveryConstructAgree) {
   size_t compared = 0;
   size_t shapes[4] = {0, 0, 0, 0};
   size_t wide_policies = 0;  // [indexed * 2 + bit-parallel (64 or wide)]
+  size_t by_path[5] = {};
   for (uint64_t seed = 1; seed <= 180; ++seed) {
     RandomPolicy gen(seed, seed > 150);
     std::string text = gen.Text();
@@ -269,34 +298,27 @@ TEST(DifferentialTest, RandomPoliciesOfEveryConstructAgree) {
     const detail::Program& program = detail::PolicyAccess::Data(p).program;
     ++shapes[(program.index.attr >= 0 ? 2 : 0) + (program.bitmap.enabled ? 1 : 0)];
     wide_policies += program.wide.enabled;
-    detail::Program per_rule = program;
-    per_rule.bitmap.enabled = false;
-    per_rule.wide.enabled = false;
     std::mt19937_64 rng(seed * 7919);
     Request req = p.NewRequest();
     for (int i = 0; i < 200; ++i) {
       std::string json = Generate(p, rng, 0.2, 0.03);
       ASSERT_TRUE(p.ParseRequest(json, req).ok());
       Decision slow = ref.Decide(p, req);
-      Decision fast = p.Decide(req), fast_per_rule;
-      detail::Evaluator::Decide(p, per_rule, req, fast_per_rule);
+      Decision fast = p.Decide(req);
       ++compared;
-      for (const Decision* d : {&fast, &fast_per_rule}) {
-        ASSERT_EQ(d->effect(), slow.effect()) << text << "\n" << json;
-        ASSERT_EQ(d->deciding_rules(), slow.deciding_rules()) << text << "\n" << json;
-        ASSERT_EQ(d->granted_mask(), slow.granted_mask()) << text << "\n" << json;
-        ASSERT_EQ(d->withheld_mask(), slow.withheld_mask()) << text << "\n" << json;
-        ASSERT_EQ(d->missing(), slow.missing()) << text << "\n" << json;
-        ASSERT_EQ(d->open(), slow.open()) << text << "\n" << json;
-      }
+      ASSERT_EQ(fast.ToJson(), slow.ToJson()) << text << "\n" << json;
+      ExpectEveryPathAgrees(p, req, slow, text + "\n" + json, by_path);
+      if (HasFatalFailure()) return;
       // Explanations are built for every kind of condition without failing.
       Explanation e = p.Explain(req);
       ASSERT_EQ(e.rules.size(), p.rule_count());
     }
   }
   EXPECT_EQ(compared, 36000u);
-  // Every shape of evaluation was met.
+  // Every shape of evaluation was met, and every path decided.
   for (size_t n : {shapes[1], shapes[3], wide_policies}) EXPECT_GT(n, 0u);
+  for (size_t k = 0; k < std::size(by_path); ++k)
+    EXPECT_GT(by_path[k], 0u) << detail::DecisionPathName(detail::kAllDecisionPaths[k]);
 }
 
 }  // namespace
@@ -409,6 +431,7 @@ TEST(DifferentialTest, EveryEvaluationPathAgrees) {
          return p.index.attr >= 0 && p.bitmap.enabled && long_rule && not_compact;
        }},
   };
+  size_t by_path[5] = {};
   for (const Case& c : cases) {
     auto p = testing::LoadOrDie(schema + c.text);
     ASSERT_NE(p, nullptr) << c.what;
@@ -423,6 +446,8 @@ TEST(DifferentialTest, EveryEvaluationPathAgrees) {
         ASSERT_TRUE(p->ParseRequest(json, req).ok());
         Decision fast = p->Decide(req);
         Decision slow = ref.Decide(*p, req);
+        ExpectEveryPathAgrees(*p, req, slow, absl::StrCat(c.what, "\n", json), by_path);
+        if (HasFatalFailure()) return;
         ASSERT_EQ(fast.effect(), slow.effect()) << c.what << "\n" << json;
         ASSERT_EQ(fast.open(), slow.open()) << c.what << "\n" << json;
         ASSERT_EQ(fast.deciding_rules(), slow.deciding_rules()) << c.what << "\n" << json;

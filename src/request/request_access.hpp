@@ -13,6 +13,9 @@ namespace writ::detail {
 
 struct RequestAccess {
   static uint64_t Word(const Request& r, uint32_t i) { return r.Load(i); }
+  // The presence words, and the packed values after them.
+  static const uint64_t* Presence(const Request& r) { return r.data_.data(); }
+  static const unsigned char* Values(const Request& r) { return r.values(); }
   static ValueView View(const Request& r, uint32_t i, TypeKind kind) {
     ValueView v;
     v.kind = kind;

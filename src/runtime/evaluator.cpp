@@ -314,7 +314,7 @@ void Evaluator::DecideIndexed(const Policy& policy, const Program& p, const Requ
 // Rule by rule, with lists: past 64 rules without an index, or without the
 // index's key, or for a bucket of more than 64 rules.
 void Evaluator::DecideGeneral(const Policy& policy, const Program& p, const Request& r,
-                              Decision& out) {
+                              Decision& out, bool bit_parallel) {
   using S = Steps;
   S::Begin(policy, r, out);
   const uint64_t* present = r.data_.data();
@@ -339,7 +339,8 @@ void Evaluator::DecideGeneral(const Policy& policy, const Program& p, const Requ
 
   // More than 64 unindexed rules: their outcomes from the wide bitmap.
   uint64_t wide_applies[WideBitmap::kMaxWords], wide_unknown[WideBitmap::kMaxWords];
-  const bool wide = p.wide.enabled && (use_index || idx.attr < 0);
+  const bool wide = bit_parallel && p.wide.enabled && (use_index || idx.attr < 0);
+  const bool bitmap = bit_parallel && p.bitmap.enabled;
   if (wide) EvalWide(p, r, present, values, wide_applies, wide_unknown);
   auto wide_outcome = [&](size_t position) {
     const uint64_t bit = uint64_t{1} << (position & 63);
@@ -371,11 +372,11 @@ void Evaluator::DecideGeneral(const Policy& policy, const Program& p, const Requ
     }
     const std::vector<uint32_t>& all = idx.unindexed;
     BitOutcome bits;
-    if (p.bitmap.enabled) bits = EvalBitmap(p, r, present, values);
+    if (bitmap) bits = EvalBitmap(p, r, present, values);
     size_t a = 0, b = 0;
     while (!stopped && (a < all.size() || b < bucket_n)) {
       if (b == bucket_n || (a < all.size() && all[a] < bucket[b])) {
-        if (p.bitmap.enabled) {
+        if (bitmap) {
           const bool yes = (bits.applies >> a) & 1, maybe = (bits.unknown >> a) & 1;
           record(all[a], yes ? kTrue : maybe ? kUnknown : kFalse);
         } else if (wide) {
@@ -425,6 +426,81 @@ void Evaluator::DecideGeneral(const Policy& policy, const Program& p, const Requ
   }
   out.granted_ = GrantedItems(combined, requested, may);
   out.withheld_ = requested & ~out.granted_;
+}
+
+const char* DecisionPathName(DecisionPath path) {
+  switch (path) {
+    case DecisionPath::kSettled:
+      return "settled";
+    case DecisionPath::kBitmap:
+      return "bitmap";
+    case DecisionPath::kIndexed:
+      return "indexed";
+    case DecisionPath::kWide:
+      return "wide";
+    case DecisionPath::kRuleByRule:
+      return "rule by rule";
+  }
+  return "?";
+}
+
+namespace {
+
+// The bucket of the request's key: whether the request has the key and the
+// bucket's size.
+bool IndexBucket(const Program& p, const Request& r, uint32_t& size) {
+  const RuleIndex& idx = p.index;
+  size = 0;
+  if (idx.attr < 0 || !r.present(idx.attr)) return false;
+  const uint64_t key = RequestAccess::Word(r, idx.attr);
+  if (key + 1 < idx.bucket_start.size()) size = idx.bucket_start[key + 1] - idx.bucket_start[key];
+  return true;
+}
+
+}  // namespace
+
+DecisionPath Evaluator::PathFor(const Program& p, const Request& r) {
+  uint32_t bucket = 0;
+  if (p.bitmap.enabled && p.index.attr < 0) {
+    const uint64_t* present = r.data_.data();
+    return Steps::Settles(p.bitmap, present) ? DecisionPath::kSettled : DecisionPath::kBitmap;
+  }
+  if (p.bitmap.enabled && IndexBucket(p, r, bucket) && bucket <= 64) return DecisionPath::kIndexed;
+  const bool use_index = p.index.attr >= 0 && r.present(p.index.attr);
+  if (p.wide.enabled && (use_index || p.index.attr < 0)) return DecisionPath::kWide;
+  return DecisionPath::kRuleByRule;
+}
+
+bool Evaluator::DecideVia(DecisionPath path, const Policy& policy, const Program& p,
+                          const Request& r, Decision& out) {
+  const uint64_t* present = r.data_.data();
+  uint32_t bucket = 0;
+  switch (path) {
+    case DecisionPath::kSettled:
+      if (!p.bitmap.enabled || p.index.attr >= 0 || !Steps::Settles(p.bitmap, present))
+        return false;
+      DecideSmall(policy, p, r, out);
+      return true;
+    case DecisionPath::kBitmap:
+      if (!p.bitmap.enabled || p.index.attr >= 0) return false;
+      Steps::Begin(policy, r, out);
+      Steps::DecideSmallInFull(p, r, present, r.values(), out);
+      return true;
+    case DecisionPath::kIndexed:
+      if (!p.bitmap.enabled || !IndexBucket(p, r, bucket) || bucket > 64) return false;
+      DecideIndexed(policy, p, r, out);
+      return true;
+    case DecisionPath::kWide: {
+      const bool use_index = p.index.attr >= 0 && r.present(p.index.attr);
+      if (!p.wide.enabled || !(use_index || p.index.attr < 0)) return false;
+      DecideGeneral(policy, p, r, out);
+      return true;
+    }
+    case DecisionPath::kRuleByRule:
+      DecideGeneral(policy, p, r, out, /*bit_parallel=*/false);
+      return true;
+  }
+  return false;
 }
 
 }  // namespace writ::detail

@@ -154,9 +154,9 @@ TEST(CompilerTest, EveryLeafKindIsDecidedOnPresentValuesOrByTheEvaluator) {
   for (size_t k = 0; k < kNodeKindCount; ++k) {
     const NodeKindInfo& info = kNodeKinds[k];
     EXPECT_EQ(info.leaf, IsLeaf(static_cast<NodeKind>(k))) << info.name;
-    if (info.row_form) EXPECT_TRUE(info.present_form) << info.name;
-    if (info.reads_slot2) EXPECT_TRUE(info.reads_slot) << info.name;
-    if (!info.leaf) EXPECT_FALSE(info.present_form) << info.name;
+    EXPECT_TRUE(!info.row_form || info.present_form) << info.name;
+    EXPECT_TRUE(!info.reads_slot2 || info.reads_slot) << info.name;
+    EXPECT_TRUE(info.leaf || !info.present_form) << info.name;
   }
 }
 

@@ -156,7 +156,7 @@ void BM_LoadPolicy(benchmark::State& state, const char* name) {
                          benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
-// Parsing and checking alone (LANGUAGE.md §2-§5), in MB/s of policy text.
+// Parsing and checking alone (docs/language.md §1-§6), in MB/s of policy text.
 void BM_ParseAndCheck(benchmark::State& state, const char* name) {
   std::string path = std::string(WRIT_BENCH_DATA) + "/" + name + ".writ";
   size_t bytes = 0;

@@ -1,5 +1,5 @@
 // The compiled evaluator against the reference evaluator (a direct statement
-// of LANGUAGE.md §6) on generated requests, missing attributes and input
+// of docs/language.md §7) on generated requests, missing attributes and input
 // problems included, over every policy of the corpus and both mixes.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// Tests of evaluation semantics (LANGUAGE.md §6): Kleene logic over missing
+// Tests of evaluation semantics (docs/language.md §7): Kleene logic over missing
 // attributes, both combining algorithms, the fail-safe rule, items and
 // obligations.
 #include <gtest/gtest.h>

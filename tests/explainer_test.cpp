@@ -1,4 +1,4 @@
-// Explanations (LANGUAGE.md §8): the deciding rule's rendered message, and
+// Explanations (docs/language.md §9): the deciding rule's rendered message, and
 // for every other rule the first false condition with the request's value
 // and what the rule needed, or the missing attributes.
 #include <gtest/gtest.h>

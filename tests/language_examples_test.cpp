@@ -1,4 +1,5 @@
-// Every test block of LANGUAGE.md §1, run through the C++ API.
+// The test blocks of the Telegram 2024 policy (docs/language.md §8), run
+// through the C++ API.
 #include <gtest/gtest.h>
 
 #include "testing/helpers.hpp"

@@ -1,4 +1,4 @@
-// Requests from JSON (LANGUAGE.md §6, input problems) and through the API.
+// Requests from JSON (docs/language.md §7.5, input problems) and through the API.
 #include <gtest/gtest.h>
 
 #include "testing/helpers.hpp"

@@ -39,7 +39,7 @@ enum class Effect : uint8_t { kAllow = 0, kReview = 1, kDeny = 2 };
 // "allow", "review" or "deny".
 WRIT_API std::string_view EffectName(Effect effect);
 
-// A problem with one field of a request (LANGUAGE.md §6): the attribute was
+// A problem with one field of a request (docs/language.md §7.5): the attribute was
 // treated as missing.
 struct InputProblem {
   std::string attribute;  // dotted path

@@ -7,7 +7,7 @@
 // Loading reports problems in the policy text as `Diagnostic`s: `Check`
 // returns them in an OK result; `Load` turns any error into an
 // `InvalidArgument` status whose message is the rendered diagnostics.
-// Evaluating a loaded policy cannot fail (LANGUAGE.md §5).
+// Evaluating a loaded policy cannot fail (docs/language.md §7).
 //
 // Example:
 //   absl::StatusOr<std::shared_ptr<const writ::Policy>> policy =
@@ -116,7 +116,7 @@ class WRIT_API Policy {
 
   // An empty request for this policy.
   Request NewRequest() const { return Request(*this); }
-  // Parses one JSON object (LANGUAGE.md §6): wrong types, unknown enum
+  // Parses one JSON object (docs/language.md §7.5): wrong types, unknown enum
   // values and bad dates become input problems; undeclared fields are
   // ignored. Malformed JSON is InvalidArgument.
   absl::StatusOr<Request> ParseRequest(std::string_view json) const;

@@ -1,7 +1,7 @@
 // File: src/checker/checker.cpp
 //
 // The checker: declarations, name resolution (attributes, enum members by
-// expected type, lets), the type rules of LANGUAGE.md §5, let folding with
+// expected type, lets), the type rules of docs/language.md §6, let folding with
 // cycle detection, message placeholders, `items`/`disclose` consistency and
 // test blocks. Every problem is a diagnostic with a span and, where a
 // declared name is near, a suggestion.

@@ -1,6 +1,6 @@
 // File: src/common/combining.hpp (internal)
 //
-// The combining rule (docs/language.md §6.3), written once. Every decision
+// The combining rule (docs/language.md §7.2 and §7.3), written once. Every decision
 // path of the compiled evaluator (runtime/evaluator.cpp), the settled
 // decision tables (compiler/rule_bitmap.cpp) and the reference evaluator
 // (runtime/reference_evaluator.cpp) call these functions; none restates

@@ -1,6 +1,6 @@
 // File: src/common/operators.hpp (internal)
 //
-// The meaning of every comparison of docs/language.md §5 on present values,
+// The meaning of every comparison of docs/language.md §6 on present values,
 // in one place: constant folding, the reference evaluator and the compiled
 // evaluator's generic nodes call CompareViews; the compiled leaves
 // (compiler/leaf_meaning.hpp) call the same OrderHolds and MaskHolds that

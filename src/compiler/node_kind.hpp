@@ -18,7 +18,7 @@
 //
 // Meaning, with x the value at (off, width) and y the one at (off2, width2);
 // every leaf but const/present/missing is unknown when an attribute it reads
-// is missing (Kleene logic, docs/language.md §6.1):
+// is missing (Kleene logic, docs/language.md §7.1):
 //
 //   kConst          k (0 false, 1 true)
 //   kBoolAttr       x != 0                                         (1)

@@ -27,8 +27,8 @@ WideBitmap BuildWideBitmap(const Program& program, const std::vector<uint32_t>& 
 // Every settled decision of a bitmap over `rules` (at most kMaxSettledRules;
 // with an index, the unindexed rules, valid when no rule of the request's
 // bucket applies or is unknown): for each set of applying rules, the
-// effect, the deciding rules and the items they may disclose (LANGUAGE.md
-// §6, without unknowns).
+// effect, the deciding rules and the items they may disclose (docs/language.md
+// §7.2, without unknowns).
 std::vector<Settled> SettleOutcomes(const Program& program, const std::vector<uint32_t>& rules);
 
 }  // namespace writ::detail

@@ -2,7 +2,7 @@
 //
 // The explainer. It re-evaluates sub-expressions with the reference
 // evaluator (explanations are rare and must be exact, not fast), and words
-// each reason the way LANGUAGE.md §8 shows:
+// each reason the way docs/language.md §9 shows:
 //   instrument.type is subpoena; the rule needs one of {court_order, search_warrant,
 //   production_order}
 #include "explain/explainer.hpp"

@@ -1,6 +1,6 @@
 // File: src/runtime/evaluator.cpp
 //
-// The compiled evaluator: Program x Request -> Decision (LANGUAGE.md §6).
+// The compiled evaluator: Program x Request -> Decision (docs/language.md §7).
 // Three paths, chosen by the policy's shape:
 //   DecideSmall    up to 64 rules, no index: the rules bit-parallel
 //                  (bitmap_eval.hpp), and for up to 8 flat rules with every

@@ -1,7 +1,7 @@
 // File: src/runtime/reference_evaluator.hpp (internal)
 //
 // The reference evaluator: a plain tree-walking interpreter over the checked
-// AST that states LANGUAGE.md §6 as directly as possible. It decides the
+// AST that states docs/language.md §7 as directly as possible. It decides the
 // fail-safe rule by trying every reading of the unknown rules (up to a
 // bound), where the compiled evaluator uses a closed form. The differential
 // test requires both to agree; the explainer uses it to find reasons.

@@ -1,6 +1,6 @@
 // File: src/parser/grammar/grammar.cpp
 //
-// The writ grammar (LANGUAGE.md §2–§5, §7) in Spirit X3. This is the only
+// The writ grammar (docs/language.md §1–§6, §8) in Spirit X3. This is the only
 // translation unit that includes Spirit's parser headers. It builds the CST
 // of cst.hpp; conversion to the AST happens in parser.cpp, never here.
 //

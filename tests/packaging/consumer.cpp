@@ -1,7 +1,12 @@
-// Built against the installed package: loads the installed default policy
-// and decides one request.
+// A program that embeds writ, built by every kind of consumer of the
+// package (find_package, add_subdirectory, pkg-config with the shared
+// library, the amalgamation): loads the given policy and decides one request.
 #include <iostream>
+#ifdef WRIT_AMALGAMATION
+#include "writ.hpp"
+#else
 #include <writ/writ.hpp>
+#endif
 
 int main(int argc, char** argv) {
   if (argc != 2) return 2;

@@ -92,6 +92,9 @@ class WRIT_API Decision {
   // One JSON object (no newline): effect, rules, granted, withheld,
   // obligations, missing, problems, policy {name, version, sha256}.
   std::string ToJson() const;
+  // The same object with "request" (the request's id) and "input" (where it
+  // was read from) first, as `writ eval --format json` prints it.
+  std::string ToJson(std::string_view request, std::string_view input) const;
   // A short human summary, one line per field.
   std::string ToText() const;
 
@@ -136,7 +139,10 @@ struct WRIT_API Explanation {
   std::vector<RuleOutcome> rules;
 
   std::string ToText(bool color = false) const;
+  // The decision's JSON object with "summary" and "explanation" (every rule's
+  // outcome) added; the second form puts "request" and "input" first.
   std::string ToJson() const;
+  std::string ToJson(std::string_view request, std::string_view input) const;
 };
 
 }  // namespace writ

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "api/json_render.hpp"
 #include "api/policy_data.hpp"
 #include "writ/policy.hpp"
 
@@ -78,32 +79,50 @@ std::string_view Decision::message() const {
   return program.default_message;
 }
 
-std::string Decision::ToJson() const {
+boost::json::object detail::DecisionObject(const Decision& d, std::string_view request,
+                                           std::string_view input, bool tagged) {
+  return DecisionAccess::Object(d, request, input, tagged);
+}
+
+boost::json::object detail::DecisionAccess::Object(const Decision& d, std::string_view request,
+                                                   std::string_view input, bool tagged) {
   boost::json::object o;
-  o["effect"] = std::string(EffectName(effect_));
-  o["rules"] = Array(deciding_rules());
-  o["default"] = by_default_;
-  o["open"] = open_;
-  o["granted"] = Array(granted());
-  o["withheld"] = Array(withheld());
-  o["obligations"] = Array(obligations());
-  o["missing"] = Array(missing());
+  if (tagged) {
+    o["request"] = request;
+    o["input"] = input;
+  }
+  o["effect"] = std::string(EffectName(d.effect_));
+  o["rules"] = Array(d.deciding_rules());
+  o["default"] = d.by_default_;
+  o["open"] = d.open_;
+  o["granted"] = Array(d.granted());
+  o["withheld"] = Array(d.withheld());
+  o["obligations"] = Array(d.obligations());
+  o["missing"] = Array(d.missing());
   boost::json::array problems;
-  for (const auto& p : problems_) {
+  for (const auto& p : d.problems_) {
     boost::json::object po;
     po["attribute"] = p.attribute;
     po["message"] = p.message;
     problems.push_back(std::move(po));
   }
   o["problems"] = std::move(problems);
-  if (policy_) {
+  if (d.policy_) {
     boost::json::object po;
-    po["name"] = policy_->name();
-    po["version"] = policy_->version();
-    po["sha256"] = policy_->sha256();
+    po["name"] = d.policy_->name();
+    po["version"] = d.policy_->version();
+    po["sha256"] = d.policy_->sha256();
     o["policy"] = std::move(po);
   }
-  return boost::json::serialize(o);
+  return o;
+}
+
+std::string Decision::ToJson() const {
+  return boost::json::serialize(detail::DecisionObject(*this, {}, {}, false));
+}
+
+std::string Decision::ToJson(std::string_view request, std::string_view input) const {
+  return boost::json::serialize(detail::DecisionObject(*this, request, input, true));
 }
 
 std::string Decision::ToText() const {

@@ -113,6 +113,7 @@ int Run(const EvalOptions& o) {
   std::vector<Request> requests;
   for (const auto& p : policies) requests.push_back(p->NewRequest());
   std::vector<Decision> decisions(policies.size());
+  std::vector<Explanation> explanations(policies.size());
   std::string out;
   out.reserve(1 << 16);
   auto flush = [&] {
@@ -150,7 +151,12 @@ int Run(const EvalOptions& o) {
           failed = true;
           break;
         }
-        policies[k]->Decide(requests[k], decisions[k]);
+        // One decision per policy; with --explain the explanation carries it.
+        if (o.explain) {
+          explanations[k] = policies[k]->Explain(requests[k]);
+        } else {
+          policies[k]->Decide(requests[k], decisions[k]);
+        }
       }
       if (failed) {
         status = kFailed;
@@ -160,42 +166,34 @@ int Run(const EvalOptions& o) {
       // (already parsed), else from the JSON text.
       std::string id =
           id_attr.ok() ? std::string(requests[0].string_value(*id_attr)) : RequestId(t);
+      const std::string& where = items[i].where;
       if (json) {
         if (policies.size() == 1) {
-          std::string body =
-              o.explain ? policies[0]->Explain(requests[0]).ToJson() : decisions[0].ToJson();
-          // Prefix the request's identity.
-          absl::StrAppend(&out, "{\"request\":", boost::json::serialize(boost::json::value(id)),
-                          ",\"input\":", boost::json::serialize(boost::json::value(items[i].where)),
-                          ",", absl::string_view(body).substr(1), "\n");
+          out += o.explain ? explanations[0].ToJson(id, where) : decisions[0].ToJson(id, where);
         } else {
-          absl::StrAppend(&out, "{\"request\":", boost::json::serialize(boost::json::value(id)),
-                          ",\"input\":", boost::json::serialize(boost::json::value(items[i].where)),
-                          ",\"decisions\":[");
+          boost::json::object line;
+          line["request"] = id;
+          line["input"] = where;
+          boost::json::array each;
           for (size_t k = 0; k < policies.size(); ++k) {
-            if (k) out += ',';
-            out += o.explain ? policies[k]->Explain(requests[k]).ToJson() : decisions[k].ToJson();
+            each.push_back(
+                boost::json::parse(o.explain ? explanations[k].ToJson() : decisions[k].ToJson()));
           }
-          out += "]}\n";
+          line["decisions"] = std::move(each);
+          out += boost::json::serialize(line);
         }
+        out += '\n';
       } else {
-        std::string label = id.empty() ? items[i].where : id;
+        std::string label = id.empty() ? where : id;
         if (policies.size() == 1) {
-          if (o.explain) {
-            absl::StrAppend(&out, label, ": ", policies[0]->Explain(requests[0]).ToText(color),
-                            "\n");
-          } else {
-            absl::StrAppend(&out, label, ": ", decisions[0].ToText(), "\n");
-          }
+          absl::StrAppend(&out, label, ": ",
+                          o.explain ? explanations[0].ToText(color) : decisions[0].ToText(), "\n");
         } else {
           absl::StrAppend(&out, label, "\n");
           for (size_t k = 0; k < policies.size(); ++k) {
-            if (o.explain) {
-              absl::StrAppend(&out, "  ", policies[k]->name(), ": ",
-                              policies[k]->Explain(requests[k]).ToText(color));
-            } else {
-              absl::StrAppend(&out, "  ", policies[k]->name(), ": ", decisions[k].ToText(), "\n");
-            }
+            absl::StrAppend(
+                &out, "  ", policies[k]->name(), ": ",
+                o.explain ? explanations[k].ToText(color) : decisions[k].ToText() + "\n");
           }
         }
       }

@@ -1,0 +1,71 @@
+// File: src/checker/lets.cpp
+//
+// Lets: folding to constants, cycles, unused lets.
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "checker/checker_impl.hpp"
+#include "common/names.hpp"
+
+namespace writ::detail {
+
+void Checker::WarnUnusedLets() {
+  std::vector<bool> used(m_.let_decls.size());
+  std::function<void(const Expr&)> walk = [&](const Expr& e) {
+    if (e.kind == ExprKind::kName && e.ref == NameRef::kLet) used[e.let] = true;
+    for (const auto& c : e.children) walk(c);
+  };
+  for (auto* l : m_.let_decls) walk(l->value);
+  for (auto& cr : m_.rules) {
+    if (cr.decl->when) walk(*cr.decl->when);
+    if (cr.decl->unless) walk(*cr.decl->unless);
+  }
+  for (auto& t : m_.tests)
+    for (auto& g : t.decl->given) walk(g.value);
+  for (size_t i = 0; i < used.size(); ++i) {
+    if (used[i]) continue;
+    uint32_t file = m_.let_decls[i]->name.span.file;
+    bool file_has_rules = false;
+    for (auto& cr : m_.rules) file_has_rules |= cr.decl->name.span.file == file;
+    if (file_has_rules)
+      Warn(m_.let_decls[i]->name.span, "unused-let",
+           absl::StrCat("let '", m_.let_decls[i]->name.name, "' is never used"));
+  }
+}
+
+// 0 = not started, 1 = in progress, 2 = done, 3 = failed.
+bool Checker::FoldLet(int32_t i, SourceSpan use) {
+  if (let_state_[i] == 2) return true;
+  if (let_state_[i] == 3) return false;
+  if (let_state_[i] == 1) {
+    std::vector<std::string> cycle;
+    bool in = false;
+    for (int32_t j : let_stack_) {
+      if (j == i) in = true;
+      if (in) cycle.push_back(m_.let_decls[j]->name.name);
+    }
+    cycle.push_back(m_.let_decls[i]->name.name);
+    Error(use, "let-cycle", absl::StrCat("let cycle: ", absl::StrJoin(cycle, " -> ")));
+    return false;
+  }
+  let_state_[i] = 1;
+  let_stack_.push_back(i);
+  LetDecl& decl = const_cast<LetDecl&>(*m_.let_decls[i]);
+  size_t errors_before = ErrorCount();
+  in_let_ = true;
+  Type t = Infer(decl.value, std::nullopt);
+  in_let_ = false;
+  let_stack_.pop_back();
+  if (ErrorCount() > errors_before || t.kind == TypeKind::kError) {
+    let_state_[i] = 3;
+    return false;
+  }
+  m_.lets[i] = FoldConstant(decl.value, m_);
+  let_state_[i] = 2;
+  return true;
+}
+
+}  // namespace writ::detail

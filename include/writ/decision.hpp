@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "absl/types/span.h"
+#include "writ/effect.hpp"
 #include "writ/export.hpp"
 #include "writ/index_list.hpp"
 
@@ -33,11 +34,6 @@ class Evaluator;
 class ReferenceEvaluator;
 struct DecisionAccess;
 }  // namespace detail
-
-enum class Effect : uint8_t { kAllow = 0, kReview = 1, kDeny = 2 };
-
-// "allow", "review" or "deny".
-WRIT_API std::string_view EffectName(Effect effect);
 
 // A problem with one field of a request (docs/language.md §7.5): the attribute was
 // treated as missing.

@@ -39,6 +39,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "writ/attribute.hpp"
 #include "writ/decision.hpp"
 #include "writ/export.hpp"
 
@@ -51,15 +52,6 @@ class ReferenceEvaluator;
 struct RequestAccess;
 struct RequestBinding;
 }  // namespace detail
-
-// The type of an attribute.
-enum class AttributeType : uint8_t { kBool, kInt, kString, kDate, kEnum, kEnumSet, kStringSet };
-
-// A pre-resolved attribute: setting through a handle does no string look-up.
-struct AttributeHandle {
-  uint32_t index = 0;
-  AttributeType type = AttributeType::kBool;
-};
 
 class WRIT_API Request {
  public:

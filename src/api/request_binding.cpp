@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/policy_data.hpp"
+#include "request/request_access.hpp"
 #include "request/request_json.hpp"
 #include "writ/policy.hpp"
 #include "writ/request.hpp"

@@ -27,7 +27,7 @@
 #include <cstdint>
 
 #include "common/ast.hpp"
-#include "writ/decision.hpp"
+#include "writ/effect.hpp"
 
 namespace writ::detail {
 

@@ -13,7 +13,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
-#include "writ/request.hpp"
+#include "writ/attribute.hpp"
 #include "writ/source.hpp"
 
 namespace writ::detail {
@@ -100,13 +100,6 @@ struct Schema {
 std::string_view AttributeTypeName(AttributeType t);
 
 }  // namespace writ::detail
-
-namespace writ {
-inline uint64_t Request::Load(uint32_t i) const {
-  const detail::AttrInfo& a = schema_->attrs[i];
-  return detail::LoadPacked(values() + a.offset, a.width, a.is_signed);
-}
-}  // namespace writ
 
 namespace writ::detail {
 

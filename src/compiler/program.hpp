@@ -19,7 +19,7 @@
 #include "common/ast.hpp"
 #include "common/value.hpp"
 #include "compiler/node_kind.hpp"
-#include "writ/decision.hpp"
+#include "writ/effect.hpp"
 
 namespace writ::detail {
 

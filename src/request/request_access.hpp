@@ -9,6 +9,14 @@
 #include "common/value.hpp"
 #include "writ/request.hpp"
 
+// A packed value widened to 64 bits (schema.hpp, LoadPacked).
+namespace writ {
+inline uint64_t Request::Load(uint32_t i) const {
+  const detail::AttrInfo& a = schema_->attrs[i];
+  return detail::LoadPacked(values() + a.offset, a.width, a.is_signed);
+}
+}  // namespace writ
+
 namespace writ::detail {
 
 struct RequestAccess {

@@ -1,7 +1,7 @@
 // File: bench/decide_bench.cpp
 //
-// Decisions per second on the shared workloads (../shared/bench), Google
-// Benchmark. Every benchmark reports ns_per_decision and decisions/s (as
+// Decisions per second on the benchmark workloads (bench/workloads.py),
+// Google Benchmark. Every benchmark reports ns_per_decision and decisions/s (as
 // items_per_second) and checks its allow/review/deny counts against the
 // expected checksums before timing. Heap allocations during the timed loop
 // are counted by a global operator new and reported per decision.

@@ -1,13 +1,14 @@
 // File: bench/peer_bench.cpp
 //
-// writ measured exactly as ../shared/bench/README.md §4 measures the peers,
-// printing one JSON line per workload in that format ("peer": "writ"), so
-// that ../shared/peers/run.sh (BENCH_EXTRA) sets writ in the same table.
+// writ measured the way the peer engines' harness measures the peers
+// (setup, warm-up, prep, eval and e2e medians of several passes), printing
+// one JSON line per workload in its format ("peer": "writ"), so that the
+// harness can set writ in the same table (bench/README.md).
 //
 //   peer_bench --requests FILE [--rules FILE] --workload NAME [--n N] [--reps R]
 //
 // With --rules, the scale_N policy is written as writ source from the rules
-// JSONL (as bench/make_scale_policy.py does) and loaded; that is its setup.
+// JSONL (as bench/workloads.py policy does) and loaded; that is its setup.
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>

@@ -1,5 +1,5 @@
 // `Format`: canonical, idempotent, comment-keeping, and meaning-preserving
-// (the formatted policies decide the shared benchmark's requests exactly as
+// (the formatted policies decide the benchmark workload's requests exactly as
 // the originals).
 #include "writ/format.hpp"
 
@@ -63,20 +63,16 @@ TEST(FormatTest, OddLayoutsFormatIdempotentlyAndKeepComments) {
   EXPECT_GE(n, 3);
 }
 
-TEST(FormatTest, FormattedPolicyDecidesTheSharedWorkloadIdentically) {
-  fs::path gen = fs::path(WRIT_SHARED_BENCH) / "gen_requests.py";
-  if (!fs::exists(gen)) GTEST_SKIP() << "shared/bench not present";
-  std::string cmd = "python3 " + gen.string() + " --count 100000 2>/dev/null";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) GTEST_SKIP() << "python3 not available";
-  std::string jsonl;
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) jsonl.append(buf, n);
-  if (pclose(pipe) != 0 || jsonl.empty()) GTEST_SKIP() << "python3 not available";
-
+TEST(FormatTest, FormattedPolicyDecidesTheBenchmarkWorkloadIdentically) {
   fs::path tmp = fs::temp_directory_path() / ("writ-fmt-" + std::to_string(getpid()));
   fs::create_directories(tmp);
+  // The base benchmark workload, from the project's own generator.
+  const fs::path requests = tmp / "requests.jsonl";
+  const std::string cmd = "python3 " + std::string(WRIT_WORKLOADS_SCRIPT) +
+                          " requests --count 100000 " + requests.string();
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  const std::string jsonl = testing::ReadFileOrDie(requests.string());
+  ASSERT_FALSE(jsonl.empty());
   for (const auto& f : Files(WRIT_POLICY_DIR)) {
     // A deliberately ugly copy: everything on few lines, then formatted back.
     std::string text = testing::ReadFileOrDie(f.string());

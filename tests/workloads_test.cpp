@@ -1,7 +1,6 @@
-// The shared benchmark workloads (../shared/bench/README.md §3), generated
-// at build time: the compiled evaluator's allow / review / deny counts equal
-// the expected checksums, and its decisions equal the reference evaluator's
-// (every request for the smaller policies, a sample of the larger).
+// The benchmark workloads (bench/workloads.py), generated at build time: the compiled evaluator's
+// allow / review / deny counts equal the expected checksums, and its decisions equal the reference
+// evaluator's (every request for the smaller policies, a sample of the larger).
 #include <gtest/gtest.h>
 
 #include <array>

@@ -150,10 +150,12 @@ void CheckAgreement(const Policy& p, uint64_t seed, int n, int& streamed, int& f
     const std::string text = Generate(p, rng);
     const bool stream_ok =
         detail::ParseRequestStreaming(detail::PolicyAccess::Data(p).model.schema,
-                                      detail::PolicyAccess::Data(p).json, text, by_stream);
+                                      detail::PolicyAccess::Data(p).json, text, by_stream,
+                                      /*undeclared_are_problems=*/false);
     const absl::Status doc =
         detail::ParseRequestDocument(detail::PolicyAccess::Data(p).model.schema,
-                                     detail::PolicyAccess::Data(p).json, text, by_document);
+                                     detail::PolicyAccess::Data(p).json, text, by_document,
+                                     {false, p.name()});
     const absl::Status api = p.ParseRequest(text, by_api);
     ASSERT_EQ(api, doc) << text;
     if (doc.ok()) {
@@ -206,7 +208,7 @@ TEST(RequestStreamTest, TakesWellFormedRequestsWithoutTheDocument) {
       detail::PolicyAccess::Data(*p).model.schema, detail::PolicyAccess::Data(*p).json,
       R"({"instrument": {"type": "court\u005Forder", "issuer": null},
           "x": [1, {"y": [2.5, null]}], "data": {"requested": ["ip_address"]}})",
-      r));
+      r, false));
   EXPECT_TRUE(r.present(p->Attribute("instrument.type")->index));
   EXPECT_FALSE(r.present(p->Attribute("instrument.issuer")->index));
   EXPECT_TRUE(r.present(p->Attribute("data.requested")->index));
@@ -217,7 +219,8 @@ TEST(RequestStreamTest, TakesWellFormedRequestsWithoutTheDocument) {
                            R"({"subject": {"violates_tos": "yes"}})",
                            R"({"instrument": {"type": "search_warant"}})", R"([])", R"({"a": )"}) {
     EXPECT_FALSE(detail::ParseRequestStreaming(detail::PolicyAccess::Data(*p).model.schema,
-                                               detail::PolicyAccess::Data(*p).json, text, r))
+                                               detail::PolicyAccess::Data(*p).json, text, r,
+                                               false))
         << text;
   }
 }

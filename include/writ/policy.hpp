@@ -49,6 +49,13 @@ struct LoadOptions {
   std::function<absl::StatusOr<std::string>(const std::string& path)> reader;
 };
 
+// Options for parsing a request from JSON.
+struct ParseOptions {
+  // Every field the policy does not declare is an input problem, with the
+  // nearest declared attribute as a suggestion (`writ eval --strict`).
+  bool undeclared_fields_are_problems = false;
+};
+
 // What checking found: the sources read and every diagnostic.
 struct CheckResult {
   SourceSet sources;
@@ -117,11 +124,17 @@ class WRIT_API Policy {
   // An empty request for this policy.
   Request NewRequest() const { return Request(*this); }
   // Parses one JSON object (docs/language.md §7.5): wrong types, unknown enum
-  // values and bad dates become input problems; undeclared fields are
-  // ignored. Malformed JSON is InvalidArgument.
+  // values, bad dates, out-of-range integers and keys given twice become
+  // input problems (the attribute is missing). Undeclared fields are
+  // ignored, unless none of the request's fields is declared: that is an
+  // input problem (the request was probably written for another policy).
+  // Malformed JSON is InvalidArgument.
   absl::StatusOr<Request> ParseRequest(std::string_view json) const;
-  // The same into an existing request (reusing its storage).
+  // The same into an existing request (reusing its storage; a request made
+  // for another policy is made anew for this one).
   absl::Status ParseRequest(std::string_view json, Request& out) const;
+  absl::Status ParseRequest(std::string_view json, Request& out,
+                            const ParseOptions& options) const;
 
   // Decides a request. Never fails; allocates only in rare cases (many
   // deciding rules, or a request with input problems).

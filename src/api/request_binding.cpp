@@ -23,12 +23,21 @@ bool Request::BoundTo(const Policy& policy) const {
 }
 
 absl::Status Policy::ParseRequest(std::string_view text, Request& out) const {
+  return ParseRequest(text, out, ParseOptions{});
+}
+
+absl::Status Policy::ParseRequest(std::string_view text, Request& out,
+                                  const ParseOptions& options) const {
   detail::RequestBinding::Rebind(out, *this);
   // Most requests are well-formed: stream them into their slots. The rest
   // are parsed as a document, which reports every problem.
   const detail::Schema& schema = data_->model.schema;
-  if (detail::ParseRequestStreaming(schema, data_->json, text, out)) return absl::OkStatus();
-  return detail::ParseRequestDocument(schema, data_->json, text, out);
+  if (detail::ParseRequestStreaming(schema, data_->json, text, out,
+                                    options.undeclared_fields_are_problems))
+    return absl::OkStatus();
+  return detail::ParseRequestDocument(
+      schema, data_->json, text, out,
+      {options.undeclared_fields_are_problems, data_->model.name});
 }
 
 absl::StatusOr<Request> Policy::ParseRequest(std::string_view text) const {

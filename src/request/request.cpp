@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <climits>
+#include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/dates.hpp"
 #include "common/names.hpp"
 #include "request/request_access.hpp"
@@ -274,6 +276,11 @@ void SetFromJson(Request& r, const detail::Schema& schema, uint32_t index, const
       if (v.is_int64()) return r.SetInt(h, v.get_int64());
       if (v.is_uint64() && v.get_uint64() <= uint64_t(INT64_MAX))
         return r.SetInt(h, static_cast<int64_t>(v.get_uint64()));
+      if (v.is_uint64() || (v.is_double() && std::nearbyint(v.get_double()) == v.get_double())) {
+        return problem(absl::StrCat("is ", json::serialize(v),
+                                    ", out of the range of an int (-9223372036854775808 to "
+                                    "9223372036854775807)"));
+      }
       return problem(absl::StrCat("must be an integer, not ", JsonKind(v)));
     case AttributeType::kString:
       if (!v.is_string()) return problem(absl::StrCat("must be a string, not ", JsonKind(v)));
@@ -316,13 +323,25 @@ void SetFromJson(Request& r, const detail::Schema& schema, uint32_t index, const
   }
 }
 
+// What the walk met besides values: the declared fields, and the paths of
+// the undeclared ones.
+struct Fields {
+  uint32_t declared = 0;
+  std::vector<std::string> undeclared;
+};
+
 void Walk(Request& r, const detail::Schema& schema, const detail::JsonShape& shape, int32_t object,
-          const json::object& o, const std::string& prefix) {
+          const json::object& o, const std::string& prefix, Fields& fields_met) {
   const auto& fields = shape.objects[object];
   for (const auto& kv : o) {
     std::string_view key(kv.key().data(), kv.key().size());
     const auto* found = fields.Find(key);
-    if (!found) continue;  // undeclared fields are ignored
+    if (!found) {
+      fields_met.undeclared.push_back(
+          prefix.empty() ? std::string(key) : absl::StrCat(prefix, ".", detail::AV(key)));
+      continue;
+    }
+    ++fields_met.declared;
     const auto& f = *found;
     if (f.attr >= 0) {
       SetFromJson(r, schema, f.attr, kv.value());
@@ -330,7 +349,7 @@ void Walk(Request& r, const detail::Schema& schema, const detail::JsonShape& sha
       std::string path =
           prefix.empty() ? std::string(key) : absl::StrCat(prefix, ".", detail::AV(key));
       if (kv.value().is_object()) {
-        Walk(r, schema, shape, f.object, kv.value().get_object(), path);
+        Walk(r, schema, shape, f.object, kv.value().get_object(), path, fields_met);
       } else if (!kv.value().is_null()) {
         r.AddProblem(path,
                      absl::StrCat("'", path, "' must be an object, not ", JsonKind(kv.value()),
@@ -345,13 +364,14 @@ void Walk(Request& r, const detail::Schema& schema, const detail::JsonShape& sha
 namespace detail {
 
 absl::Status ParseRequestDocument(const Schema& schema, const JsonShape& shape,
-                                  std::string_view text, Request& out) {
+                                  std::string_view text, Request& out,
+                                  const UndeclaredFields& undeclared) {
   out.Clear();
   // Parse into a stack buffer first: most requests need no heap at all.
   unsigned char buffer[8192];
   json::monotonic_resource mr(buffer, sizeof buffer);
   json::parse_options opts;
-  opts.max_depth = 32;
+  opts.max_depth = kMaxRequestDepth;
   boost::system::error_code ec;
   json::value v = json::parse(json::string_view(text.data(), text.size()), ec, &mr, opts);
   if (ec) {
@@ -361,7 +381,46 @@ absl::Status ParseRequestDocument(const Schema& schema, const JsonShape& shape,
     return absl::InvalidArgumentError(
         absl::StrCat("a request must be a JSON object, not ", JsonKind(v)));
   }
-  Walk(out, schema, shape, 0, v.get_object(), "");
+  Fields fields;
+  Walk(out, schema, shape, 0, v.get_object(), "", fields);
+  // A key given twice: whichever value a reader keeps, another reader may
+  // keep the other, so the attribute (or every attribute of the object) is
+  // missing.
+  for (const std::string& dup : DuplicateKeys(text, kMaxRequestDepth)) {
+    bool named = false;
+    for (uint32_t i = 0; i < schema.attrs.size(); ++i) {
+      const std::string& path = schema.attrs[i].path;
+      if (path != dup && !(path.size() > dup.size() && path.compare(0, dup.size(), dup) == 0 &&
+                           path[dup.size()] == '.'))
+        continue;
+      named = true;
+      (void)out.Unset(path);
+    }
+    if (named) {
+      out.AddProblem(dup, absl::StrCat("'", dup,
+                                       "' is given twice; readers may take either value, so it "
+                                       "is treated as missing"));
+    }
+  }
+  if (undeclared.are_problems) {
+    std::vector<std::string> paths;
+    for (const auto& a : schema.attrs) paths.push_back(a.path);
+    for (const std::string& u : fields.undeclared) {
+      std::string near = NearestName(u, paths);
+      out.AddProblem(u, absl::StrCat("'", u, "' is not an attribute of policy '",
+                                     AV(undeclared.policy), "'",
+                                     near.empty() ? "" : absl::StrCat("; did you mean '", near, "'?")));
+    }
+  } else if (fields.declared == 0 && !fields.undeclared.empty()) {
+    std::vector<std::string> some(fields.undeclared.begin(),
+                                  fields.undeclared.begin() +
+                                      std::min<size_t>(fields.undeclared.size(), 5));
+    out.AddProblem(fields.undeclared[0],
+                   absl::StrCat("none of the request's fields (", absl::StrJoin(some, ", "),
+                                fields.undeclared.size() > some.size() ? ", ..." : "",
+                                ") is an attribute of policy '", AV(undeclared.policy),
+                                "'; was the request written for another policy?"));
+  }
   return absl::OkStatus();
 }
 

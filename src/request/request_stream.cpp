@@ -33,8 +33,14 @@ class RequestHandler {
   static constexpr size_t max_key_size = size_t(-1);
   static constexpr size_t max_string_size = size_t(-1);
 
-  RequestHandler(const Schema& schema, const JsonShape& shape, Request& r)
-      : shape_(shape), schema_(schema), r_(r) {}
+  RequestHandler(const Schema& schema, const JsonShape& shape, Request& r,
+                 bool undeclared_are_problems)
+      : shape_(shape), schema_(schema), r_(r), undeclared_are_problems_(undeclared_are_problems) {}
+
+  // Keys that the schema declares, and keys it does not (outside ignored
+  // values).
+  uint32_t declared() const { return declared_; }
+  uint32_t undeclared() const { return undeclared_; }
 
   bool on_document_begin(json::error_code&) { return true; }
   bool on_document_end(json::error_code&) { return true; }
@@ -76,15 +82,19 @@ class RequestHandler {
     if (skip_ == 0) part_.append(s.data(), s.size());
     return true;
   }
-  bool on_key(json::string_view s, size_t, json::error_code&) {
+  bool on_key(json::string_view s, size_t, json::error_code& ec) {
     if (skip_ > 0) return true;
     std::string_view key(s.data(), s.size());
     if (!part_.empty()) key = part_.append(s.data(), s.size());
     const JsonField* f = shape_.objects[frames_[depth_ - 1]].Find(key);
     part_.clear();
     if (f == nullptr) {
+      ++undeclared_;
       pending_ = {Pending::kIgnore, 0};
-    } else if (f->attr >= 0) {
+      return !undeclared_are_problems_ || Fail(ec);
+    }
+    ++declared_;
+    if (f->attr >= 0) {
       pending_ = {Pending::kAttr, static_cast<uint32_t>(f->attr)};
     } else {
       pending_ = {Pending::kObject, static_cast<uint32_t>(f->object)};
@@ -234,20 +244,25 @@ class RequestHandler {
   uint64_t seen_attrs_[kMaxAttributes / 64] = {};
   uint64_t seen_objects_[kMaxObjects / 64] = {};
   std::string part_;  // a key or string that arrived in parts
+  bool undeclared_are_problems_ = false;
+  uint32_t declared_ = 0, undeclared_ = 0;
 };
 
 }  // namespace
 
 bool ParseRequestStreaming(const Schema& schema, const JsonShape& shape, std::string_view text,
-                           Request& out) {
+                           Request& out, bool undeclared_are_problems) {
   if (schema.attrs.size() > kMaxAttributes || shape.objects.size() > kMaxObjects) return false;
   out.Clear();
   json::parse_options opts;
   opts.max_depth = kMaxDepth;
-  json::basic_parser<RequestHandler> parser(opts, schema, shape, out);
+  json::basic_parser<RequestHandler> parser(opts, schema, shape, out, undeclared_are_problems);
   json::error_code ec;
   const size_t n = parser.write_some(false, text.data(), text.size(), ec);
-  return !ec && n == text.size();
+  // A request none of whose fields the policy declares is reported by the
+  // document parse.
+  const RequestHandler& h = parser.handler();
+  return !ec && n == text.size() && !(h.declared() == 0 && h.undeclared() > 0);
 }
 
 }  // namespace writ::detail

@@ -33,7 +33,7 @@ TEST(FormatTest, PoliciesAreAlreadyCanonical) {
 }
 
 TEST(FormatTest, OddLayoutsFormatIdempotentlyAndKeepComments) {
-  fs::path dir = fs::path(WRIT_TEST_DATA) / "golden" / "fmt";
+  fs::path dir = fs::path(WRIT_TEST_DATA) / "testdata" / "fmt";
   bool update = std::getenv("WRIT_UPDATE_GOLDEN") != nullptr;
   int n = 0;
   for (const auto& f : Files(dir)) {

@@ -26,7 +26,7 @@ LoadOptions RootedAt(const fs::path& dir) {
 }
 
 TEST(GoldenTest, CheckDiagnostics) {
-  fs::path dir = fs::path(WRIT_TEST_DATA) / "golden" / "check";
+  fs::path dir = fs::path(WRIT_TEST_DATA) / "testdata" / "check";
   bool update = std::getenv("WRIT_UPDATE_GOLDEN") != nullptr;
   int cases = 0;
   std::vector<fs::path> files;

@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -17,7 +19,8 @@ bool StderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }
 
 bool UseColor(bool terminal) {
   const char* no = std::getenv("NO_COLOR");
-  return terminal && !(no && *no);
+  const char* term = std::getenv("TERM");
+  return terminal && !(no && *no) && !(term && std::string_view(term) == "dumb");
 }
 
 absl::StatusOr<std::string> ReadText(const std::string& path) {
@@ -41,11 +44,45 @@ absl::StatusOr<std::string> ReadText(const std::string& path) {
   return s.str();
 }
 
-std::optional<std::string> DefaultPolicyPath() {
+absl::Status ReplaceFile(const std::string& path, std::string_view text) {
   namespace fs = std::filesystem;
-  std::vector<fs::path> candidates;
-  if (const char* env = std::getenv("WRIT_POLICY"); env && *env) candidates.emplace_back(env);
+  // Written beside the file, then renamed over it: a reader (a policy store
+  // reloading it) sees the old text or the new, never a part, and a full
+  // disk leaves the old file as it was.
+  const std::string tmp = path + ".writ-tmp";
+  {
+    std::ofstream w(tmp, std::ios::binary | std::ios::trunc);
+    w.write(text.data(), static_cast<std::streamsize>(text.size()));
+    w.flush();
+    if (!w) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      return absl::DataLossError(
+          absl::StrCat(path, ": cannot write (", std::strerror(errno), "); the file is unchanged"));
+    }
+  }
   std::error_code ec;
+  fs::permissions(tmp, fs::status(path, ec).permissions(), ec);
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return absl::DataLossError(absl::StrCat(path, ": cannot replace: ", ec.message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> DefaultPolicyPath() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  // WRIT_POLICY names the policy outright: if it cannot be read, that is an
+  // error, never a quiet fall back to the bundled policy.
+  if (const char* env = std::getenv("WRIT_POLICY"); env && *env) {
+    if (fs::is_regular_file(env, ec)) return std::string(env);
+    return absl::NotFoundError(
+        absl::StrCat("WRIT_POLICY names '", env, "', which ",
+                     fs::exists(env, ec) ? "is not a regular file" : "does not exist"));
+  }
+  std::vector<fs::path> candidates;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec)
     candidates.push_back(exe.parent_path().parent_path() /
@@ -54,7 +91,19 @@ std::optional<std::string> DefaultPolicyPath() {
   candidates.push_back(fs::path(WRIT_SOURCE_POLICY_DIR) / "telegram-2024.writ");
   for (const auto& c : candidates)
     if (fs::exists(c, ec)) return c.string();
-  return std::nullopt;
+  return absl::NotFoundError(
+      "no --policy given, WRIT_POLICY is not set, and the bundled default policy is not "
+      "installed");
+}
+
+// Folders a search for policies passes over: hidden ones (.git), `testdata`
+// (deliberately broken fixtures, as `go test ./...` passes over them) and
+// CMake build trees (generated benchmark policies).
+bool SkippedDirectory(const std::filesystem::path& dir) {
+  const std::string name = dir.filename().string();
+  std::error_code ec;
+  return (name.size() > 1 && name[0] == '.') || name == "testdata" ||
+         std::filesystem::exists(dir / "CMakeCache.txt", ec);
 }
 
 absl::StatusOr<std::vector<std::string>> FindPolicyFiles(const std::vector<std::string>& paths) {
@@ -70,6 +119,10 @@ absl::StatusOr<std::vector<std::string>> FindPolicyFiles(const std::vector<std::
       return absl::NotFoundError(absl::StrCat(p, ": no such file or directory"));
     for (auto it = fs::recursive_directory_iterator(p, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_directory() && SkippedDirectory(it->path())) {
+        it.disable_recursion_pending();
+        continue;
+      }
       if (it->is_regular_file() && it->path().extension() == ".writ")
         out.push_back(it->path().string());
     }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
 namespace writ::cli {
@@ -28,13 +29,18 @@ inline constexpr const char* kExitCodesHelp =
 
 bool StdoutIsTerminal();
 bool StderrIsTerminal();
-// Colour only on terminals, and never when NO_COLOR is set.
+// Colour only on terminals, never when NO_COLOR is set or TERM is dumb.
 bool UseColor(bool terminal);
 
 absl::StatusOr<std::string> ReadText(const std::string& path);  // "-" reads standard input
-// The bundled default policy (the current Telegram policy), or nullopt.
-std::optional<std::string> DefaultPolicyPath();
-// Every *.writ file under each path (a file is itself), sorted.
+// Replaces the file at `path` with `text` atomically (a temporary file
+// beside it, renamed over it); on any error the file is unchanged.
+absl::Status ReplaceFile(const std::string& path, std::string_view text);
+// The policy to use without --policy: $WRIT_POLICY when set (an error if it
+// cannot be read), else the bundled Telegram 2024 policy.
+absl::StatusOr<std::string> DefaultPolicyPath();
+// Every *.writ file under each path (a file is itself), sorted; folders
+// named testdata, hidden folders and build trees are passed over.
 absl::StatusOr<std::vector<std::string>> FindPolicyFiles(const std::vector<std::string>& paths);
 
 // Subcommands: each registers its options and returns its runner.

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "cli/common.hpp"
+#include "cli/records.hpp"
 #include "writ/writ.hpp"
 
 namespace writ::cli {
@@ -24,51 +25,6 @@ struct EvalOptions {
   bool strict = false;
   std::string format;  // text | json; empty: text on a terminal
 };
-
-// One request's text and where it came from.
-struct Item {
-  std::string_view text;
-  std::string where;  // file:line
-};
-
-// Splits an input into requests: one JSON object, an array of objects, or
-// one object per line.
-void Split(const std::string& name, const std::string& text, std::vector<Item>& out,
-           std::vector<std::string>& owned) {
-  size_t first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return;
-  boost::system::error_code ec;
-  if (text[first] == '[') {
-    boost::json::value v = boost::json::parse(text, ec);
-    if (!ec && v.is_array()) {
-      size_t i = 0;
-      for (const auto& x : v.get_array()) {
-        owned.push_back(boost::json::serialize(x));
-        out.push_back({{}, absl::StrCat(name, "[", i++, "]")});
-      }
-      return;
-    }
-  }
-  // A whole-file object (possibly pretty-printed over several lines).
-  if (text[first] == '{' && text.find('\n', first) < text.find_last_not_of(" \t\r\n")) {
-    boost::json::parse(text, ec);
-    if (!ec) {
-      out.push_back({std::string_view(text), absl::StrCat(name, ":1")});
-      return;
-    }
-  }
-  size_t line = 0, pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos) nl = text.size();
-    ++line;
-    std::string_view l(text.data() + pos, nl - pos);
-    pos = nl + 1;
-    size_t nb = l.find_first_not_of(" \t\r");
-    if (nb == std::string_view::npos) continue;
-    out.push_back({l, absl::StrCat(name, ":", line)});
-  }
-}
 
 std::string RequestId(std::string_view text) {
   // The request's own id, if it has a string "id" field, for the output.
@@ -84,9 +40,9 @@ std::string RequestId(std::string_view text) {
 int Run(const EvalOptions& o) {
   std::vector<std::string> paths = o.policies;
   if (paths.empty()) {
-    auto def = DefaultPolicyPath();
-    if (!def) {
-      std::cerr << "writ: no --policy given and the bundled default policy is not installed\n";
+    absl::StatusOr<std::string> def = DefaultPolicyPath();
+    if (!def.ok()) {
+      std::cerr << "writ: " << def.status().message() << "\n";
       return kUnreadable;
     }
     paths.push_back(*def);
@@ -113,6 +69,12 @@ int Run(const EvalOptions& o) {
   std::vector<Request> requests;
   for (const auto& p : policies) requests.push_back(p->NewRequest());
   std::vector<Decision> decisions(policies.size());
+  ParseOptions parse_options;
+  parse_options.undeclared_fields_are_problems = o.strict;
+  // How a decision names its policy in text: name and version.
+  std::vector<std::string> labels;
+  for (const auto& p : policies)
+    labels.push_back(p->version().empty() ? p->name() : absl::StrCat(p->name(), " ", p->version()));
   std::vector<Explanation> explanations(policies.size());
   std::string out;
   out.reserve(1 << 16);
@@ -131,23 +93,32 @@ int Run(const EvalOptions& o) {
       status = kUnreadable;
       continue;
     }
-    std::vector<Item> items;
-    std::vector<std::string> owned;
-    Split(in == "-" ? "<stdin>" : in, *text, items, owned);
-    for (size_t i = 0; i < items.size(); ++i) {
-      std::string_view t = items[i].text.data() ? items[i].text : std::string_view(owned[i]);
+    const std::string name = in == "-" ? "<stdin>" : in;
+    std::vector<Record> records = SplitRecords(name, *text);
+    if (records.empty()) {
+      std::cerr << "writ: " << name << ": no requests (the input is empty)\n";
+      status = kFailed;
+      continue;
+    }
+    for (const Record& record : records) {
+      const std::string_view t = record.text;
+      if (!record.error.empty()) {
+        std::cerr << record.where << ": malformed JSON: " << record.error << "; request skipped\n";
+        status = kFailed;
+        continue;
+      }
       bool failed = false;
       for (size_t k = 0; k < policies.size() && !failed; ++k) {
-        absl::Status s = policies[k]->ParseRequest(t, requests[k]);
+        absl::Status s = policies[k]->ParseRequest(t, requests[k], parse_options);
         if (!s.ok()) {
-          std::cerr << items[i].where << ": " << s.message() << "; request skipped\n";
+          std::cerr << record.where << ": " << s.message() << "; request skipped\n";
           failed = true;
           break;
         }
         if (o.strict && !requests[k].problems().empty()) {
           for (const auto& pr : requests[k].problems())
-            std::cerr << items[i].where << ": input problem: " << pr.message << "\n";
-          std::cerr << items[i].where << ": --strict: request not decided\n";
+            std::cerr << record.where << ": input problem: " << pr.message << "\n";
+          std::cerr << record.where << ": --strict: request not decided\n";
           failed = true;
           break;
         }
@@ -166,7 +137,7 @@ int Run(const EvalOptions& o) {
       // (already parsed), else from the JSON text.
       std::string id =
           id_attr.ok() ? std::string(requests[0].string_value(*id_attr)) : RequestId(t);
-      const std::string& where = items[i].where;
+      const std::string& where = record.where;
       if (json) {
         if (policies.size() == 1) {
           out += o.explain ? explanations[0].ToJson(id, where) : decisions[0].ToJson(id, where);
@@ -186,13 +157,14 @@ int Run(const EvalOptions& o) {
       } else {
         std::string label = id.empty() ? where : id;
         if (policies.size() == 1) {
-          absl::StrAppend(&out, label, ": ",
-                          o.explain ? explanations[0].ToText(color) : decisions[0].ToText(), "\n");
+          absl::StrAppend(&out, label, " (", labels[0],
+                          "): ", o.explain ? explanations[0].ToText(color) : decisions[0].ToText(),
+                          "\n");
         } else {
           absl::StrAppend(&out, label, "\n");
           for (size_t k = 0; k < policies.size(); ++k) {
             absl::StrAppend(
-                &out, "  ", policies[k]->name(), ": ",
+                &out, "  ", labels[k], ": ",
                 o.explain ? explanations[k].ToText(color) : decisions[k].ToText() + "\n");
           }
         }
@@ -219,17 +191,21 @@ int Run(const EvalOptions& o) {
 Command AddEval(CLI::App& root) {
   auto* app = root.add_subcommand(
       "eval", "Decide requests (JSON objects, arrays or JSONL; '-' or nothing for standard input)");
-  app->footer(kExitCodesHelp);
+  app->footer(absl::StrCat(
+      "Each decision names its policy and version. Environment: WRIT_POLICY, the policy used "
+      "when no --policy is given (an error if it cannot be read).\n",
+      kExitCodesHelp));
   auto o = std::make_shared<EvalOptions>();
   app->add_option("--policy,-p", o->policies,
                   "Policy file; repeat to decide under several policies side by side "
-                  "(default: the bundled Telegram 2024 policy)")
+                  "(default: $WRIT_POLICY, else the bundled Telegram 2024 policy)")
       ->allow_extra_args(false);
   app->add_option("requests", o->inputs, "Request files, or - for standard input");
   app->add_flag("--explain,-e", o->explain,
                 "Add the full explanation: why each rule did or did not apply");
   app->add_flag("--strict", o->strict,
-                "Treat input problems (wrong types, unknown values) as errors");
+                "Treat input problems (wrong types, unknown values, fields the policy does not "
+                "declare) as errors: such a request is not decided");
   app->add_option("--format,-f", o->format,
                   "text (default on a terminal) or json (one object per line, default otherwise)")
       ->check(CLI::IsMember({"text", "json"}));

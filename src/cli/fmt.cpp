@@ -13,7 +13,9 @@ Command AddFmt(CLI::App& root) {
   app->footer(kExitCodesHelp);
   auto files = std::make_shared<std::vector<std::string>>();
   auto check = std::make_shared<bool>(false);
-  app->add_option("files", *files, "Policy files (*.writ)")->required();
+  app->add_option("files", *files,
+                  "Policy files (*.writ); - formats standard input to standard output")
+      ->required();
   app->add_flag("--check", *check, "Change nothing; list the files that would change and exit 1");
   return {app, [files, check] {
             int status = kOk;
@@ -24,10 +26,19 @@ Command AddFmt(CLI::App& root) {
                 status = kUnreadable;
                 continue;
               }
-              auto out = Format(f, *text);
+              auto out = Format(f == "-" ? "<stdin>" : f, *text);
               if (!out.ok()) {
                 std::cerr << out.status().message();
                 if (status == kOk) status = kFailed;
+                continue;
+              }
+              if (f == "-") {
+                // A filter: standard input to standard output, even unchanged.
+                if (*check) {
+                  if (*out != *text) status = kFailed;
+                } else {
+                  std::cout << *out;
+                }
                 continue;
               }
               if (*out == *text) continue;
@@ -36,10 +47,8 @@ Command AddFmt(CLI::App& root) {
                 if (status == kOk) status = kFailed;
                 continue;
               }
-              std::ofstream w(f, std::ios::binary | std::ios::trunc);
-              w << *out;
-              if (!w) {
-                std::cerr << "writ: " << f << ": cannot write\n";
+              if (absl::Status w = ReplaceFile(f, *out); !w.ok()) {
+                std::cerr << "writ: " << w.message() << "\n";
                 status = kUnreadable;
               }
             }

@@ -3,6 +3,9 @@
 # status, standard output and standard error with cases/NAME.expect.
 #   cases/NAME.args   the arguments, one line (run from this folder)
 #   cases/NAME.stdin  optional standard input
+#   cases/NAME.env    optional VAR=value lines, set for that case
+#   cases/NAME.tty    run on a pseudo-terminal (script(1)), without NO_COLOR;
+#                     standard output and error then arrive together
 # WRIT_UPDATE_GOLDEN=1 rewrites the .expect files; review the diff.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -14,9 +17,18 @@ for args_file in cases/*.args; do
   stdin=/dev/null
   [[ -f $name.stdin ]] && stdin=$name.stdin
   out=$(mktemp) err=$(mktemp)
-  # shellcheck disable=SC2046
-  eval "\"$WRIT_BIN\" $(cat "$args_file")" <"$stdin" >"$out" 2>"$err"
-  code=$?
+  envs=()
+  [[ -f $name.env ]] && mapfile -t envs <"$name.env"
+  if [[ -f $name.tty ]]; then
+    # script(1) gives the command a terminal; its own output is the terminal's.
+    env -u NO_COLOR "${envs[@]}" script -qec "\"$WRIT_BIN\" $(cat "$args_file")" /dev/null \
+      <"$stdin" 2>"$err" | tr -d '\r' >"$out"
+    code=${PIPESTATUS[0]}
+  else
+    # shellcheck disable=SC2046
+    eval "env ${envs[*]:-} \"$WRIT_BIN\" $(cat "$args_file")" <"$stdin" >"$out" 2>"$err"
+    code=$?
+  fi
   got=$(printf 'exit: %s\n--- stdout\n%s\n--- stderr\n%s\n' "$code" "$(cat "$out")" "$(cat "$err")")
   rm -f "$out" "$err"
   if [[ -n ${WRIT_UPDATE_GOLDEN:-} ]]; then

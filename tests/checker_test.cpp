@@ -96,3 +96,31 @@ TEST(CheckerTest, JsonDiagnosticsHaveEveryField) {
 
 }  // namespace
 }  // namespace writ
+
+namespace writ {
+namespace {
+
+TEST(CheckerTest, AGivenFileIsReadAndItsInputProblemsAreWarnings) {
+  const std::string policy = R"(enum Kind { court, police }
+attr kind : Kind
+policy p { default deny "no" }
+rule r { when kind == court then allow "yes" }
+test "from a file" {
+  given file "req.json"
+  expect deny
+}
+)";
+  std::string out = testing::CheckText(policy, {{"req.json", R"({"kind": "cort"})"}});
+  EXPECT_NE(out.find("warning: req.json: 'kind' has unknown value \"cort\""), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("did you mean 'court'"), std::string::npos) << out;
+  out = testing::CheckText(policy, {{"req.json", R"({"kind": )"}});
+  EXPECT_NE(out.find("error: the test's request file req.json: malformed JSON"), std::string::npos)
+      << out;
+  // The test run says it too.
+  auto p = testing::LoadOrDie(policy, {{"req.json", R"({"kind": "cort"})"}});
+  ASSERT_NE(p, nullptr);
+}
+
+}  // namespace
+}  // namespace writ

@@ -72,6 +72,7 @@ struct TestResult {
   SourceLocation location;  // where the test is written
   bool passed = false;
   std::vector<std::string> failures;        // what differed, one line each
+  std::vector<std::string> notes;           // e.g. input problems of the `given file`
   std::string explanation;                  // the full explanation, for a failed test
   std::vector<std::string> deciding_rules;  // what decided the test's request
 };
@@ -133,8 +134,7 @@ class WRIT_API Policy {
   // The same into an existing request (reusing its storage; a request made
   // for another policy is made anew for this one).
   absl::Status ParseRequest(std::string_view json, Request& out) const;
-  absl::Status ParseRequest(std::string_view json, Request& out,
-                            const ParseOptions& options) const;
+  absl::Status ParseRequest(std::string_view json, Request& out, const ParseOptions& options) const;
 
   // Decides a request. Never fails; allocates only in rare cases (many
   // deciding rules, or a request with input problems).

@@ -21,6 +21,7 @@
 #include "explain/explainer.hpp"
 #include "parser/parser.hpp"
 #include "request/request_access.hpp"
+#include "request/request_json.hpp"
 #include "runtime/evaluator.hpp"
 
 namespace writ {
@@ -41,6 +42,45 @@ std::string Sha256Hex(const SourceSet& sources) {
   return sha.HexDigest();
 }
 
+// Each test's `given file` read and parsed as the test will: a file that
+// cannot be read or is not a JSON object is an error at the file name, and
+// its input problems (values the schema does not take, which the test would
+// see as missing) are warnings there.
+void CheckGivenFiles(const detail::PolicyData& data, const detail::FileReader& reader,
+                     std::vector<Diagnostic>& diags) {
+  if (data.model.tests.empty()) return;
+  const detail::JsonShape shape = detail::JsonShape::Build(data.model.schema);
+  // Not owned: the request lives only in this function, the schema longer.
+  const std::shared_ptr<const detail::Schema> schema(std::shared_ptr<const void>(),
+                                                     &data.model.schema);
+  for (const detail::CheckedTest& ct : data.model.tests) {
+    const detail::TestDecl& t = *ct.decl;
+    if (!t.given_file) continue;
+    const SourceSpan at = t.given_file->span;
+    const std::string file =
+        detail::TestFilePath(data.sources.at(ct.file).path(), t.given_file->value);
+    absl::StatusOr<std::string> text = reader(file);
+    if (!text.ok()) {
+      diags.push_back(
+          {Severity::kError, "given-file", at,
+           absl::StrCat("the test's request file cannot be read: ", text.status().message()), ""});
+      continue;
+    }
+    Request r = detail::RequestBinding::ForSchema(schema);
+    absl::Status parsed =
+        detail::ParseRequestDocument(data.model.schema, shape, *text, r, {false, data.model.name});
+    if (!parsed.ok()) {
+      diags.push_back({Severity::kError, "given-file", at,
+                       absl::StrCat("the test's request file ", file, ": ", parsed.message()), ""});
+      continue;
+    }
+    for (const InputProblem& problem : r.problems()) {
+      diags.push_back({Severity::kWarning, "given-file-problem", at,
+                       absl::StrCat(file, ": ", problem.message), ""});
+    }
+  }
+}
+
 // Parses and checks into `data`; the diagnostics go to `check`.
 absl::Status Front(const std::string& path, const LoadOptions& options, detail::PolicyData& data,
                    CheckResult& check) {
@@ -54,6 +94,7 @@ absl::Status Front(const std::string& path, const LoadOptions& options, detail::
   if (!s.ok()) return s;
   if (!HasErrors(diags)) {
     data.model = detail::Check(data.ast, data.sources, diags);
+    if (!HasErrors(diags)) CheckGivenFiles(data, reader, diags);
   } else {
     // Still check, to report name and type errors in the parts that parsed,
     // but only if the syntax errors are few.

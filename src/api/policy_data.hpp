@@ -36,6 +36,9 @@ struct PolicyAccess {
   static const PolicyData& Data(const Policy& policy) { return *policy.data_; }
 };
 
+// Where a test's `given file` is: relative to the file the test is in.
+std::string TestFilePath(const std::string& test_source, const std::string& given);
+
 // Binding requests to policies (request.hpp: lifetime and binding).
 struct RequestBinding {
   // The schema of `policy`, shared with the policy's data.
@@ -48,6 +51,10 @@ struct RequestBinding {
   // declares, by path, converted to its schema; values that do not fit
   // become input problems, as they would from JSON.
   static Request Translate(const Request& request, const Policy& policy);
+  // An empty request for `schema`.
+  static Request ForSchema(std::shared_ptr<const Schema> schema) {
+    return Request(std::move(schema));
+  }
   // Makes `request` an empty request for `policy` unless it is one already.
   static void Rebind(Request& request, const Policy& policy);
 };

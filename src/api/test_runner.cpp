@@ -41,6 +41,12 @@ bool SameSet(std::vector<std::string> a, std::vector<std::string> b) {
 
 }  // namespace
 
+namespace detail {
+std::string TestFilePath(const std::string& test_source, const std::string& given) {
+  return (std::filesystem::path(test_source).parent_path() / given).string();
+}
+}  // namespace detail
+
 std::vector<TestResult> Policy::RunTests(bool root_only) const {
   std::vector<TestResult> results;
   const detail::Model& m = data_->model;
@@ -53,9 +59,8 @@ std::vector<TestResult> Policy::RunTests(bool root_only) const {
     res.location = sources.Locate(t.span);
     Request req(*this);
     if (t.given_file) {
-      std::filesystem::path file =
-          std::filesystem::path(res.location.path).parent_path() / t.given_file->value;
-      auto text = detail::ReadFile(file.string());
+      const std::string file = detail::TestFilePath(res.location.path, t.given_file->value);
+      auto text = detail::ReadFile(file);
       if (!text.ok()) {
         res.failures.push_back(std::string(text.status().message()));
         results.push_back(std::move(res));
@@ -63,10 +68,14 @@ std::vector<TestResult> Policy::RunTests(bool root_only) const {
       }
       absl::Status s = ParseRequest(*text, req);
       if (!s.ok()) {
-        res.failures.push_back(absl::StrCat(file.string(), ": ", s.message()));
+        res.failures.push_back(absl::StrCat(file, ": ", s.message()));
         results.push_back(std::move(res));
         continue;
       }
+      // Values the schema does not take are missing in the test's request:
+      // say so, whether or not the test passes.
+      for (const InputProblem& p : req.problems())
+        res.notes.push_back(absl::StrCat(file, ": input problem: ", p.message));
     }
     for (const auto& g : t.given) {
       auto it = m.schema.attr_by_path.find(g.path.name);

@@ -63,6 +63,8 @@ int Run(const TestOptions& o) {
     for (const auto& r : (*policy)->RunTests(/*root_only=*/true)) {
       if (!o.filter.empty() && !absl::StrContains(r.name, o.filter)) continue;
       std::string where = absl::StrCat(r.location.path, ":", r.location.line);
+      for (const auto& note : r.notes)
+        std::cerr << where << ": " << r.name << ": note: " << note << "\n";
       if (r.passed) {
         ++passed;
         if (o.verbose)

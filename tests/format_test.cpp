@@ -73,6 +73,8 @@ TEST(FormatTest, FormattedPolicyDecidesTheBenchmarkWorkloadIdentically) {
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   const std::string jsonl = testing::ReadFileOrDie(requests.string());
   ASSERT_FALSE(jsonl.empty());
+  // The request files that tests name (`given file`) come along.
+  fs::copy(fs::path(WRIT_POLICY_DIR) / "requests", tmp / "requests", fs::copy_options::recursive);
   for (const auto& f : Files(WRIT_POLICY_DIR)) {
     // A deliberately ugly copy: everything on few lines, then formatted back.
     std::string text = testing::ReadFileOrDie(f.string());
@@ -84,7 +86,8 @@ TEST(FormatTest, FormattedPolicyDecidesTheBenchmarkWorkloadIdentically) {
     if (f.filename() == "disclosure-schema.writ") continue;
     auto a = Policy::Load(f.string());
     auto b = Policy::Load((tmp / f.filename()).string());
-    ASSERT_TRUE(a.ok() && b.ok());
+    ASSERT_TRUE(a.ok()) << a.status().message();
+    ASSERT_TRUE(b.ok()) << b.status().message();
     EXPECT_EQ(MeaningSha256(**a), MeaningSha256(**b)) << f;
     Request ra = (*a)->NewRequest(), rb = (*b)->NewRequest();
     size_t pos = 0, lines = 0;

@@ -3,12 +3,21 @@
 // A `Decision` is what evaluating a request gives: the effect (allow, review,
 // deny), the rules that decided it, the items granted and withheld, the
 // obligations that follow, the attributes whose absence left it open, the
-// request's input problems, and the policy's identity. It is cheap to make
-// (no heap allocation in the common case) and refers to the `Policy` that made
-// it, which must outlive it.
+// request's input problems, and the policy's identity. It is cheap to make:
+// deciding into a reused Decision allocates nothing unless the request has
+// input problems (copied in) or more than four rules decide or attributes are
+// missing (the lists spill to the heap).
+//
+// Lifetime. A Decision keeps a plain pointer to the `Policy` that made it
+// (not a shared one: copying a shared pointer per decision would cost an
+// atomic operation on every thread's hot path). The numbers (effect, masks,
+// indices) stand alone, but the names, ToJson and ToText read the policy, so
+// keep the `std::shared_ptr<const Policy>` for as long as you keep decisions
+// you will render (PolicyStore::Current() returns one).
 //
 // An `Explanation` adds, for every rule, whether it applied and why not. It is
-// built only on request: `policy.Explain(request)`.
+// built only on request: `policy.Explain(request)`; its strings are its own,
+// but its `decision` refers to the policy as any Decision does.
 //
 // Example:
 //   writ::Decision d = policy->Decide(request);

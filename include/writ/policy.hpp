@@ -4,6 +4,11 @@
 // immutable and thread-safe: share one `std::shared_ptr<const Policy>` among
 // any number of threads, each calling `Decide` on its own `Request`.
 //
+// Lifetime. A Policy lives as long as its shared pointer. Requests made for
+// it share its compiled data and may outlive it (request.hpp); Decisions and
+// Explanations point at it and must not (decision.hpp); AttributeHandles are
+// indices into its schema, meaningful only for requests made for it.
+//
 // Loading reports problems in the policy text as `Diagnostic`s: `Check`
 // returns them in an OK result; `Load` turns any error into an
 // `InvalidArgument` status whose message is the rendered diagnostics.
@@ -136,8 +141,10 @@ class WRIT_API Policy {
   absl::Status ParseRequest(std::string_view json, Request& out) const;
   absl::Status ParseRequest(std::string_view json, Request& out, const ParseOptions& options) const;
 
-  // Decides a request. Never fails; allocates only in rare cases (many
-  // deciding rules, or a request with input problems).
+  // Decides a request. Never fails. Into a reused Decision it allocates
+  // nothing, except to copy the request's input problems or lists longer
+  // than four (decision.hpp), or for a request made for another policy
+  // (translated first; request.hpp).
   Decision Decide(const Request& request) const;
   void Decide(const Request& request, Decision& out) const;
   // Decides and explains: every rule's outcome and why.

@@ -8,7 +8,10 @@
 // pointer assignment under a reader-writer lock that readers share with each
 // other. Readers never see half a policy: `Current()` hands out a shared_ptr
 // to one complete policy, alive for as long as the reader holds it. Take it
-// once per batch of requests, not once per request.
+// once per batch of requests, not once per request, and make the batch's
+// requests from it: a request made under the policy before a reload is
+// still decided correctly by the new one, but translated first
+// (request.hpp), which allocates.
 //
 // Example:
 //   writ::PolicyStore store("policies/telegram-2024.writ");

@@ -124,3 +124,21 @@ test "from a file" {
 
 }  // namespace
 }  // namespace writ
+
+namespace writ {
+namespace {
+
+TEST(CheckerTest, AByteOrderMarkIsNotText) {
+  const std::string text =
+      "\xEF\xBB\xBF"
+      "attr a : bool\npolicy p { default deny \"no\" }\n";
+  EXPECT_EQ(testing::CheckText(text), "");
+  // Positions after it are counted as the editor shows them.
+  std::string out = testing::CheckText(
+      "\xEF\xBB\xBF"
+      "attr a : bool\npolicy p { default deny 3 }\n");
+  EXPECT_NE(out.find("p.writ:2:"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace writ

@@ -70,6 +70,36 @@ const char* OpText(Op op) {
   return "?";
 }
 
+void Checker::NoteBrokenDeclarations() {
+  for (const File& f : ast_.files) {
+    for (const auto& [kind, name] : f.broken) {
+      any_broken_ = true;
+      switch (kind) {
+        case File::DeclKind::kAttr:
+          broken_attrs_.insert(name);
+          break;
+        case File::DeclKind::kEnum:
+          broken_enums_.insert(name);
+          break;
+        case File::DeclKind::kLet:
+          broken_lets_.insert(name);
+          break;
+        case File::DeclKind::kRule:
+          broken_rules_.insert(name);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+}
+
+bool Checker::IsBrokenName(const std::string& name) const {
+  if (broken_attrs_.count(name) || broken_lets_.count(name)) return true;
+  // A bare name may be a member of an enum that did not parse.
+  return !broken_enums_.empty() && name.find('.') == std::string::npos;
+}
+
 Model Check(Ast& ast, const SourceSet& sources, std::vector<Diagnostic>& diagnostics) {
   return Checker(ast, sources, diagnostics).Run();
 }

@@ -10,6 +10,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,6 +60,7 @@ class Checker {
       : ast_(ast), sources_(sources), diags_(diags) {}
 
   Model Run() {
+    NoteBrokenDeclarations();
     DeclareNames();
     CheckPolicy();
     FoldLets();
@@ -211,6 +213,13 @@ class Checker {
   // ---- tests (tests.cpp) -----------------------------------------------------
   void CheckTests();
 
+  // ---- cascade control (checker.cpp) ------------------------------------
+  // Declarations that did not parse (File::broken) or whose type is
+  // unknown have been reported once; uses of their names are not reported
+  // again.
+  void NoteBrokenDeclarations();
+  bool IsBrokenName(const std::string& name) const;
+
   // ---- state -----------------------------------------------------------------
   Ast& ast_;
   const SourceSet& sources_;
@@ -221,6 +230,8 @@ class Checker {
   std::vector<int> let_state_;
   std::vector<int32_t> let_stack_;
   bool in_let_ = false;
+  std::set<std::string> broken_attrs_, broken_enums_, broken_lets_, broken_rules_;
+  bool any_broken_ = false;  // some declaration did not parse
 };
 
 }  // namespace writ::detail

@@ -12,6 +12,21 @@
 
 namespace writ::detail {
 
+namespace {
+// The type a misspelt or borrowed type name most likely means: names from
+// other languages first (boolean, integer, timestamp), then the nearest.
+std::string TypeNameSuggestion(const std::string& name, const std::vector<std::string>& known) {
+  static const std::pair<const char*, const char*> kAliases[] = {
+      {"boolean", "bool"},  {"Boolean", "bool"},  {"integer", "int"},    {"number", "int"},
+      {"long", "int"},      {"int64", "int"},     {"str", "string"},     {"text", "string"},
+      {"String", "string"}, {"datetime", "date"}, {"timestamp", "date"}, {"Date", "date"},
+      {"time", "date"}};
+  for (const auto& [from, to] : kAliases)
+    if (name == from) return to;
+  return NearestName(name, known);
+}
+}  // namespace
+
 void Checker::DeclareNames() {
   for (auto& file : ast_.files) {
     for (auto& e : file.enums) {
@@ -71,6 +86,12 @@ void Checker::DeclareNames() {
       } else {
         ok = false;
       }
+      if (!ok && broken_enums_.count(tn)) {
+        // Its enum did not parse (reported there): the attribute is broken too.
+        broken_attrs_.insert(a.path.name);
+        continue;
+      }
+      if (!ok) broken_attrs_.insert(a.path.name);  // its uses are not reported again
       if (!ok) {
         std::vector<std::string> cands = {"bool", "int", "string", "date"};
         for (auto& e : m_.schema.enums) cands.push_back(e.name);
@@ -88,7 +109,7 @@ void Checker::DeclareNames() {
                   : absl::StrCat("unknown type '", tn, "'"),
               a.type.is_set && (tn == "bool" || tn == "int" || tn == "date")
                   ? ""
-                  : NearestName(tn, cands));
+                  : TypeNameSuggestion(tn, cands));
         continue;
       }
       if (m_.schema.attr_by_path.count(info.path)) {

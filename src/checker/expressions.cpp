@@ -77,6 +77,8 @@ Type Checker::Name(Expr& e, std::optional<Type> expected) {
       return e.type = T(TypeKind::kError);
     }
   }
+  // A name whose declaration was already reported as broken.
+  if (IsBrokenName(n)) return e.type = T(TypeKind::kError);
   std::vector<std::string> cands;
   if (want.kind == TypeKind::kEnum) {
     cands = m_.schema.enums[want.enum_id].members;

@@ -13,6 +13,8 @@
 namespace writ::detail {
 
 void Checker::WarnUnusedLets() {
+  // A declaration that did not parse may be the one that uses the let.
+  if (any_broken_) return;
   std::vector<bool> used(m_.let_decls.size());
   std::function<void(const Expr&)> walk = [&](const Expr& e) {
     if (e.kind == ExprKind::kName && e.ref == NameRef::kLet) used[e.let] = true;

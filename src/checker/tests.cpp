@@ -44,7 +44,7 @@ void Checker::CheckTests() {
                 found |= cr.decl->name.name == n.name;
                 names.push_back(cr.decl->name.name);
               }
-              if (!found)
+              if (!found && !broken_rules_.count(n.name))
                 Error(n.span, "unknown-rule", absl::StrCat("unknown rule '", n.name, "'"),
                       NearestName(n.name, names));
             }

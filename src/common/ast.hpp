@@ -221,6 +221,10 @@ struct File {
   // Order of declarations as written, for the formatter: (kind, index).
   enum class DeclKind : uint8_t { kImport, kPolicy, kEnum, kAttr, kLet, kRule, kTest };
   std::vector<std::pair<DeclKind, uint32_t>> order;
+  // Declarations that did not parse, by kind and name, as far as they got:
+  // the checker takes their names as declared, so that their uses are not
+  // reported again (one root cause, one error).
+  std::vector<std::pair<DeclKind, std::string>> broken;
 };
 
 // A whole policy: every file, root first, and the rules in evaluation order

@@ -58,13 +58,30 @@ std::string FormatDiagnostics(const SourceSet& sources, const std::vector<Diagno
       unsigned char u = static_cast<unsigned char>(c);
       if (u < 0x20 && c != '\t') printable = false;
     }
-    if (!printable || line.size() > 300 || line.find_first_not_of(" \t") == std::string_view::npos)
-      continue;  // binary or minified text: no excerpt
-    absl::StrAppend(&out, "  ", absl::string_view(line.data(), line.size()), "\n  ");
+    if (!printable || line.find_first_not_of(" \t") == std::string_view::npos)
+      continue;  // binary text: no excerpt
     uint32_t col = loc.column - 1;
-    for (uint32_t i = 0; i < col && i < line.size(); ++i) out += line[i] == '\t' ? '\t' : ' ';
     uint32_t len = d.span.length;
     if (col + len > line.size()) len = line.size() > col ? line.size() - col : 0;
+    // A long line is shown as a window around the caret.
+    constexpr uint32_t kWide = 300, kContext = 60;
+    std::string prefix, suffix;
+    if (line.size() > kWide) {
+      const uint32_t from = col > kContext ? col - kContext : 0;
+      const uint32_t to = std::min<uint32_t>(static_cast<uint32_t>(line.size()),
+                                             col + std::min<uint32_t>(len, kContext) + kContext);
+      if (from > 0) prefix = "...";
+      if (to < line.size()) suffix = "...";
+      line = line.substr(from, to - from);
+      col = col - from + static_cast<uint32_t>(prefix.size());
+      len = std::min<uint32_t>(len, static_cast<uint32_t>(line.size() + prefix.size()) - col);
+    }
+    absl::StrAppend(&out, "  ", prefix, absl::string_view(line.data(), line.size()), suffix,
+                    "\n  ");
+    for (uint32_t i = 0; i < col; ++i) {
+      const bool in_line = i >= prefix.size() && i - prefix.size() < line.size();
+      out += in_line && line[i - prefix.size()] == '\t' ? '\t' : ' ';
+    }
     absl::StrAppend(&out, color ? "\033[1;32m" : "", "^");
     for (uint32_t i = 1; i < len; ++i) out += '~';
     absl::StrAppend(&out, reset, "\n");

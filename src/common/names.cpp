@@ -9,18 +9,21 @@
 namespace writ::detail {
 
 namespace {
+// Edits to turn `a` into `b`: insertions, deletions, substitutions, and
+// swaps of two adjacent characters (a typo's commonest forms: "titel").
 size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
-      size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+      d[i][j] = std::min(
+          {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
-    std::swap(prev, cur);
   }
-  return prev[b.size()];
+  return d[a.size()][b.size()];
 }
 }  // namespace
 
@@ -31,6 +34,10 @@ std::string NearestName(std::string_view name, const std::vector<std::string>& c
   size_t best_d = limit + 1;
   for (const auto& c : candidates) {
     if (c == name) continue;
+    // The distance is at least the difference in length: skip without
+    // computing it (a 50 MB value is compared in no time).
+    const size_t longer = std::max(c.size(), name.size());
+    if (longer - std::min(c.size(), name.size()) > limit) continue;
     size_t d = EditDistance(name, c);
     if (d < best_d || (d == best_d && c < best)) {
       best_d = d;

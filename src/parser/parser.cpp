@@ -6,8 +6,12 @@
 #include "parser/parser.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -355,20 +359,127 @@ const char* TooDeep(const char* p, const char* end, int limit) {
   return nullptr;
 }
 
+bool IsWordChar(char c) { return isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// The token at `p`: a word (dotted), a run of digits, or one or two
+// punctuation characters.
+std::string_view TokenAt(const char* p, const char* end) {
+  if (p >= end) return {};
+  const char* q = p;
+  if (IsWordChar(*q)) {
+    while (q < end && (IsWordChar(*q) || *q == '.')) ++q;
+  } else if (q + 1 < end && ((q[0] == '&' && q[1] == '&') || (q[0] == '|' && q[1] == '|') ||
+                             (q[1] == '=' && strchr("=!<>", q[0])))) {
+    q += 2;
+  } else {
+    ++q;
+  }
+  return std::string_view(p, q - p);
+}
+
 std::string Describe(const char* where, const char* end) {
   if (where >= end) return "end of file";
-  const char* p = where;
-  if (isalnum(static_cast<unsigned char>(*p)) || *p == '_') {
-    while (p < end && (isalnum(static_cast<unsigned char>(*p)) || *p == '_' || *p == '.')) ++p;
-  } else {
-    ++p;
-  }
-  std::string tok(where, p);
+  std::string tok(TokenAt(where, end));
   for (char& c : tok)
     if (static_cast<unsigned char>(c) < 0x20) c = '?';
   return absl::StrCat("'", tok, "'");
 }
 
+// Opening quotes of strings that end at a line's end instead of a '"'.
+std::vector<const char*> UnterminatedStrings(const char* p, const char* end) {
+  std::vector<const char*> out;
+  while (p < end) {
+    if (*p == '"') {
+      const char* open = p++;
+      while (p < end && *p != '"' && *p != '\n') p += (*p == '\\' && p + 1 < end) ? 2 : 1;
+      if (p >= end || *p == '\n') out.push_back(open);
+    } else if (*p == '/' && p + 1 < end && p[1] == '/') {
+      while (p < end && *p != '\n') ++p;
+    }
+    ++p;
+  }
+  return out;
+}
+
+// The kind and name of a declaration that failed to parse, if its head
+// (`attr NAME`, `enum NAME`, ...) is there.
+std::optional<std::pair<File::DeclKind, std::string>> BrokenHead(const char* p, const char* end) {
+  static const std::pair<const char*, File::DeclKind> kHeads[] = {
+      {"attr", File::DeclKind::kAttr},
+      {"enum", File::DeclKind::kEnum},
+      {"let", File::DeclKind::kLet},
+      {"rule", File::DeclKind::kRule},
+      {"policy", File::DeclKind::kPolicy}};
+  std::string_view head = TokenAt(p, end);
+  for (const auto& [word, kind] : kHeads) {
+    if (head != word) continue;
+    const char* q = p + head.size();
+    while (q < end && (*q == ' ' || *q == '\t')) ++q;
+    std::string_view name = TokenAt(q, end);
+    if (name.empty() || !IsWordChar(name[0])) return std::nullopt;
+    return std::make_pair(kind, std::string(name));
+  }
+  return std::nullopt;
+}
+
+// A syntax error made specific where the token found says more than what
+// was expected: a keyword where a name belongs, an operator from another
+// language, an integer too large, a misspelt keyword.
+struct Hint {
+  const char* at;
+  uint32_t length;
+  std::string code, message, suggestion;
+};
+std::optional<Hint> SyntaxHint(const char* where, const char* end, const char* start,
+                               const std::string& expected) {
+  const std::string_view tok = TokenAt(where, end);
+  if (tok.empty()) return std::nullopt;
+  const uint32_t len = static_cast<uint32_t>(tok.size());
+  if (isdigit(static_cast<unsigned char>(tok[0])) &&
+      std::all_of(tok.begin(), tok.end(), [](char c) { return isdigit(c); })) {
+    errno = 0;
+    std::string digits(tok);
+    strtoll(digits.c_str(), nullptr, 10);
+    if (errno == ERANGE) {
+      return Hint{where, len, "int-range",
+                  absl::StrCat("integer ", std::string(tok),
+                               " is out of range (integers are 64-bit: at most "
+                               "9223372036854775807)"),
+                  ""};
+    }
+  }
+  static const std::pair<std::string_view, std::string_view> kForeign[] = {
+      {"=", "=="}, {"&&", "and"}, {"||", "or"}, {"!", "not"}};
+  for (const auto& [from, to] : kForeign) {
+    if (tok == from) {
+      return Hint{where, len, "", "", std::string(to)};
+    }
+  }
+  // A keyword where a name belongs, at the token or just after a separator
+  // (`enum E { a, deny }` stops at the ',' before the keyword).
+  const char* kw = where;
+  std::string_view kw_tok = tok;
+  if ((tok == "," || tok == "{" || tok == "(") && expected.find("','") != std::string::npos) {
+    kw = where + 1;
+    while (kw < end && isspace(static_cast<unsigned char>(*kw))) ++kw;
+    kw_tok = TokenAt(kw, end);
+  }
+  if (!kw_tok.empty() && grammar::IsKeyword(kw_tok) &&
+      (kw != where || expected.find("name") != std::string::npos ||
+       expected.find("identifier") != std::string::npos)) {
+    return Hint{
+        kw, static_cast<uint32_t>(kw_tok.size()), "keyword-as-name",
+        absl::StrCat("'", std::string(kw_tok), "' is a keyword and cannot be used as a name"), ""};
+  }
+  // A misspelt keyword where keywords are expected.
+  if (IsWordChar(tok[0]) && !grammar::IsKeyword(tok) &&
+      (where == start || expected.find("field") != std::string::npos)) {
+    std::vector<std::string> words(std::begin(grammar::kKeywords), std::end(grammar::kKeywords));
+    std::string near = NearestName(tok, words);
+    if (!near.empty()) return Hint{where, len, "", "", near};
+  }
+  return std::nullopt;
+}
 }  // namespace
 
 File ParseFile(uint32_t source_id, const SourceSet& sources, const ParseLimits& limits,
@@ -403,6 +514,10 @@ File ParseFile(uint32_t source_id, const SourceSet& sources, const ParseLimits& 
   Converter conv(source_id, base, diagnostics);
   int errors = 0;
   const char* it = base;
+  // A UTF-8 byte-order mark is not text.
+  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) it += 3;
+  const std::vector<const char*> unterminated = UnterminatedStrings(it, end);
+  size_t next_unterminated = 0;
   for (;;) {
     grammar::SkipSpace(it, end);
     if (it == end) break;
@@ -415,26 +530,56 @@ File ParseFile(uint32_t source_id, const SourceSet& sources, const ParseLimits& 
     }
     const char* where = err.where ? err.where : start;
     grammar::SkipSpace(where, end);
-    uint32_t len = 1;
-    if (where < end && (isalnum(static_cast<unsigned char>(*where)) || *where == '_')) {
-      const char* p = where;
-      while (p < end && (isalnum(static_cast<unsigned char>(*p)) || *p == '_' || *p == '.')) ++p;
-      len = static_cast<uint32_t>(p - where);
+    const char* resume = Resync(std::max(where, start + 1) - 1, end);
+    if (auto head = BrokenHead(start, end)) file.broken.push_back(*head);
+    // A string that runs to the end of its line is the cause of whatever
+    // went wrong in its declaration: report it alone, at its quote.
+    while (next_unterminated < unterminated.size() && unterminated[next_unterminated] < start)
+      ++next_unterminated;
+    const char* quote =
+        next_unterminated < unterminated.size() && unterminated[next_unterminated] < resume
+            ? unterminated[next_unterminated]
+            : nullptr;
+    while (next_unterminated < unterminated.size() && unterminated[next_unterminated] < resume)
+      ++next_unterminated;
+    if (quote) {
+      error(quote, 1, "unterminated-string", "missing terminating '\"' character");
     }
-    if (where >= end) len = 0;
-    std::string msg = absl::StrCat("expected ", err.expected, ", found ", Describe(where, end));
-    if (where == start && !StartsDeclaration(start, end)) {
-      msg = absl::StrCat(
-          "expected a declaration (import, policy, enum, attr, let, rule or "
-          "test), found ",
-          Describe(where, end));
+    if (quote && where >= quote) {
+      // The syntax error is the string's doing.
+    } else {
+      uint32_t len = static_cast<uint32_t>(std::max<size_t>(1, TokenAt(where, end).size()));
+      if (where >= end) len = 0;
+      std::string msg = absl::StrCat("expected ", err.expected, ", found ", Describe(where, end));
+      if (where == start && !StartsDeclaration(start, end)) {
+        msg = absl::StrCat(
+            "expected a declaration (import, policy, enum, attr, let, rule or "
+            "test), found ",
+            Describe(where, end));
+      }
+      std::optional<Hint> hint = SyntaxHint(where, end, start, err.expected);
+      const char* at = where >= end && where > base ? end - 1 : where;
+      std::string code = "syntax", suggestion;
+      if (hint) {
+        if (!hint->message.empty()) {
+          at = hint->at;
+          len = hint->length;
+          code = hint->code;
+          msg = hint->message;
+        }
+        suggestion = hint->suggestion;
+      }
+      diagnostics.push_back({Severity::kError,
+                             code,
+                             {source_id, static_cast<uint32_t>(at - base), len},
+                             msg,
+                             suggestion});
     }
-    error(where >= end && where > base ? end - 1 : where, len, "syntax", msg);
     if (++errors >= limits.max_errors) {
       error(where, 0, "too-many-errors", "too many errors; stopping");
       break;
     }
-    it = Resync(std::max(where, start + 1) - 1, end);
+    it = resume;
   }
   return file;
 }

@@ -60,54 +60,12 @@ auto kw(const char* w) { return lexeme[lit(w) >> word_end]; }
 // A keyword as a whole word that yields its text.
 auto kws(const char* w) { return lexeme[x3::string(w) >> word_end]; }
 
-const x3::symbols<> keywords = {"policy",
-                                "import",
-                                "enum",
-                                "attr",
-                                "let",
-                                "rule",
-                                "test",
-                                "title",
-                                "version",
-                                "source",
-                                "cite",
-                                "combine",
-                                "items",
-                                "default",
-                                "when",
-                                "unless",
-                                "then",
-                                "allow",
-                                "review",
-                                "deny",
-                                "disclose",
-                                "obligation",
-                                "given",
-                                "expect",
-                                "by",
-                                "granted",
-                                "withheld",
-                                "missing",
-                                "and",
-                                "or",
-                                "not",
-                                "in",
-                                "contains",
-                                "contains_any",
-                                "contains_all",
-                                "contains_none",
-                                "like",
-                                "is",
-                                "present",
-                                "true",
-                                "false",
-                                "set",
-                                "bool",
-                                "int",
-                                "string",
-                                "date",
-                                "deny_overrides",
-                                "first_match"};
+x3::symbols<> MakeKeywords() {
+  x3::symbols<> s;
+  for (std::string_view w : kKeywords) s.add(w);
+  return s;
+}
+const x3::symbols<> keywords = MakeKeywords();
 
 const auto word = lexeme[(x3::alpha | x3::char_('_')) >> *(x3::alnum | x3::char_('_'))];
 const auto keyword = lexeme[keywords >> word_end];
@@ -373,6 +331,12 @@ struct rule_decl_class : annotate_span {};
 struct test_class : annotate_span {};
 
 }  // namespace
+
+bool IsKeyword(std::string_view word) {
+  for (std::string_view k : kKeywords)
+    if (k == word) return true;
+  return false;
+}
 
 void SkipSpace(const char*& it, const char* end) {
   x3::skip_over(it, end, x3::make_context<x3::skipper_tag>(skipper));

@@ -7,6 +7,7 @@
 #define WRIT_SRC_PARSER_GRAMMAR_GRAMMAR_HPP_
 
 #include <string>
+#include <string_view>
 
 #include "parser/grammar/cst.hpp"
 
@@ -17,6 +18,60 @@ struct SyntaxError {
   const char* where = nullptr;
   std::string expected;  // e.g. "expression", "'}'"
 };
+
+// The reserved words: none of them can name an enum, a member, an
+// attribute's first segment, a let or a rule.
+inline constexpr std::string_view kKeywords[] = {
+    "policy",
+    "import",
+    "enum",
+    "attr",
+    "let",
+    "rule",
+    "test",
+    "title",
+    "version",
+    "source",
+    "cite",
+    "combine",
+    "items",
+    "default",
+    "when",
+    "unless",
+    "then",
+    "allow",
+    "review",
+    "deny",
+    "disclose",
+    "obligation",
+    "given",
+    "expect",
+    "by",
+    "granted",
+    "withheld",
+    "missing",
+    "and",
+    "or",
+    "not",
+    "in",
+    "contains",
+    "contains_any",
+    "contains_all",
+    "contains_none",
+    "like",
+    "is",
+    "present",
+    "true",
+    "false",
+    "set",
+    "bool",
+    "int",
+    "string",
+    "date",
+    "deny_overrides",
+    "first_match",
+};
+bool IsKeyword(std::string_view word);
 
 // Skips whitespace and `//` comments.
 void SkipSpace(const char*& it, const char* end);

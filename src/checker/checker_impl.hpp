@@ -20,6 +20,9 @@
 
 namespace writ::detail {
 
+// How deep lets may refer to lets (folding recurses through them).
+inline constexpr int kMaxLetDepth = 256;
+
 inline Type T(TypeKind k, int32_t e = -1) { return Type{k, e}; }
 
 inline Type AttrType(const AttrInfo& a) {
@@ -232,6 +235,7 @@ class Checker {
   bool in_let_ = false;
   std::set<std::string> broken_attrs_, broken_enums_, broken_lets_, broken_rules_;
   bool any_broken_ = false;  // some declaration did not parse
+  bool let_depth_reported_ = false;
 };
 
 }  // namespace writ::detail

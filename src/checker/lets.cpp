@@ -13,8 +13,10 @@
 namespace writ::detail {
 
 void Checker::WarnUnusedLets() {
-  // A declaration that did not parse may be the one that uses the let.
-  if (any_broken_) return;
+  // A declaration that did not parse may be the one that uses the let, and
+  // after any error a let may be unused only because of it: warn about
+  // unused lets in policies that are otherwise clean.
+  if (any_broken_ || ErrorCount() > 0) return;
   std::vector<bool> used(m_.let_decls.size());
   std::function<void(const Expr&)> walk = [&](const Expr& e) {
     if (e.kind == ExprKind::kName && e.ref == NameRef::kLet) used[e.let] = true;
@@ -51,6 +53,17 @@ bool Checker::FoldLet(int32_t i, SourceSpan use) {
     }
     cycle.push_back(m_.let_decls[i]->name.name);
     Error(use, "let-cycle", absl::StrCat("let cycle: ", absl::StrJoin(cycle, " -> ")));
+    return false;
+  }
+  if (let_stack_.size() >= static_cast<size_t>(kMaxLetDepth)) {
+    // Folding recurses through lets that name lets: bound it, and say so
+    // once (every let above this one fails with it).
+    if (!let_depth_reported_) {
+      Error(use, "let-too-deep",
+            absl::StrCat("lets refer to lets more than ", kMaxLetDepth, " deep here"));
+    }
+    let_depth_reported_ = true;
+    let_state_[i] = 3;
     return false;
   }
   let_state_[i] = 1;

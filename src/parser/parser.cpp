@@ -116,9 +116,43 @@ class Converter {
     }
     return e;
   }
+  // A whole condition or let value. Its syntax tree may be at most
+  // kMaxExprDepth deep (brackets and `not`s both nest), so that every
+  // recursive walk of it (checker, compiler, evaluators, explainer,
+  // printer, destructors) has a bounded stack; a deeper one is an error and
+  // stands as `false`.
+  Expr Top(const cst::OrExpr& o) {
+    Expr e = Or(o);
+    if (const Expr* deep = TooDeepNode(e)) {
+      diags_.push_back({Severity::kError, "expression-too-deep", deep->span,
+                        absl::StrCat("expression nested more than ", kMaxExprDepth,
+                                     " levels deep (brackets and 'not's); split it with lets"),
+                        ""});
+      Expr f;
+      f.kind = ExprKind::kBool;
+      f.bool_value = false;
+      f.span = e.span;
+      return f;
+    }
+    return e;
+  }
+  // The first node found deeper than kMaxExprDepth, without recursion.
+  static const Expr* TooDeepNode(const Expr& root) {
+    std::vector<std::pair<const Expr*, int>> stack = {{&root, 1}};
+    while (!stack.empty()) {
+      auto [e, depth] = stack.back();
+      stack.pop_back();
+      if (depth > kMaxExprDepth) return e;
+      for (const Expr& c : e->children) stack.push_back({&c, depth + 1});
+    }
+    return nullptr;
+  }
+
   Expr Unary(const cst::Unary& u) {
     Expr e = Comparison(u.operand);
-    for (size_t i = 0; i < u.nots.size(); ++i) {
+    // Past the limit one more level is enough for Top to report it.
+    const size_t nots = std::min<size_t>(u.nots.size(), kMaxExprDepth + 1);
+    for (size_t i = 0; i < nots; ++i) {
       Expr n;
       n.kind = ExprKind::kNot;
       n.span = Span(u);
@@ -217,7 +251,7 @@ class Converter {
     file.attrs.push_back(std::move(a));
   }
   void Add(const cst::LetD& d, File& file) {
-    LetDecl l{Id(d.name), Or(d.value), Span(d)};
+    LetDecl l{Id(d.name), Top(d.value), Span(d)};
     file.order.push_back({File::DeclKind::kLet, static_cast<uint32_t>(file.lets.size())});
     file.lets.push_back(std::move(l));
   }
@@ -228,8 +262,8 @@ class Converter {
     for (const auto& f : d.fields) {
       if (f.key == "title") Once(r.title, f, Str(boost::get<cst::Str>(f.value)));
       if (f.key == "cite") r.cites.push_back(Str(boost::get<cst::Str>(f.value)));
-      if (f.key == "when") Once(r.when, f, Or(boost::get<cst::OrExpr>(f.value)));
-      if (f.key == "unless") Once(r.unless, f, Or(boost::get<cst::OrExpr>(f.value)));
+      if (f.key == "when") Once(r.when, f, Top(boost::get<cst::OrExpr>(f.value)));
+      if (f.key == "unless") Once(r.unless, f, Top(boost::get<cst::OrExpr>(f.value)));
       if (f.key == "then") Once(r.then, f, Effect(boost::get<cst::EffectV>(f.value)));
       if (f.key == "disclose") {
         std::vector<Ident> items;

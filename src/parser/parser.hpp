@@ -21,6 +21,10 @@ namespace writ::detail {
 // Reads a file named by an import, relative paths already resolved.
 using FileReader = std::function<absl::StatusOr<std::string>(const std::string& path)>;
 
+// How deep a condition's syntax tree may be. Brackets and `not`s both
+// nest; `and` and `or` chains do not (they are n-ary).
+inline constexpr int kMaxExprDepth = 256;
+
 struct ParseLimits {
   size_t max_file_bytes = 16 << 20;
   int max_nesting = 200;  // parentheses and braces

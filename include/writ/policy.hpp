@@ -49,6 +49,7 @@ struct LoadOptions {
   size_t max_file_bytes = 16 << 20;
   int max_nesting = 200;
   int max_errors = 20;
+  int max_files = 1000;  // the root and everything it imports
   // Reads a file; the default reads from the file system. Tests and
   // embedders may serve files from memory.
   std::function<absl::StatusOr<std::string>(const std::string& path)> reader;

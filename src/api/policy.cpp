@@ -88,7 +88,13 @@ absl::Status Front(const std::string& path, const LoadOptions& options, detail::
   limits.max_file_bytes = options.max_file_bytes;
   limits.max_nesting = options.max_nesting;
   limits.max_errors = options.max_errors;
-  detail::FileReader reader = options.reader ? options.reader : detail::ReadFile;
+  limits.max_files = options.max_files;
+  detail::FileReader reader = options.reader;
+  if (!reader) {
+    detail::ReadLimits read_limits;
+    read_limits.max_bytes = options.max_file_bytes;
+    reader = [read_limits](const std::string& p) { return detail::ReadFile(p, read_limits); };
+  }
   std::vector<Diagnostic> diags;
   absl::Status s = detail::ParseProgram(path, reader, limits, data.sources, data.ast, diags);
   if (!s.ok()) return s;
@@ -161,7 +167,12 @@ absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromText(const std::string
                                                                std::string text,
                                                                const LoadOptions& options) {
   LoadOptions o = options;
-  auto fallback = options.reader ? options.reader : detail::ReadFile;
+  detail::FileReader fallback = options.reader;
+  if (!fallback) {
+    detail::ReadLimits read_limits;
+    read_limits.max_bytes = options.max_file_bytes;
+    fallback = [read_limits](const std::string& p) { return detail::ReadFile(p, read_limits); };
+  }
   o.reader = [name, text = std::move(text),
               fallback](const std::string& p) -> absl::StatusOr<std::string> {
     if (p == name) return text;

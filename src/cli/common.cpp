@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "common/read_file.hpp"
 
 namespace writ::cli {
 
@@ -23,25 +24,29 @@ bool UseColor(bool terminal) {
   return terminal && !(no && *no) && !(term && std::string_view(term) == "dumb");
 }
 
-absl::StatusOr<std::string> ReadText(const std::string& path) {
+absl::StatusOr<std::string> ReadText(const std::string& path, size_t max_bytes) {
   if (path == "-") {
-    std::ostringstream s;
-    s << std::cin.rdbuf();
-    return s.str();
+    std::string out;
+    char buf[1 << 16];
+    while (std::cin.read(buf, sizeof buf) || std::cin.gcount() > 0) {
+      out.append(buf, static_cast<size_t>(std::cin.gcount()));
+      if (out.size() > max_bytes)
+        return absl::FailedPreconditionError(
+            absl::StrCat("standard input is over ", max_bytes, " bytes, the limit"));
+    }
+    if (std::cin.bad()) return absl::DataLossError("cannot read standard input");
+    return out;
   }
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    return absl::FailedPreconditionError(absl::StrCat(path, ": is a directory"));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (!std::filesystem::exists(path, ec))
-      return absl::NotFoundError(absl::StrCat(path, ": no such file"));
-    return absl::PermissionDeniedError(absl::StrCat(path, ": cannot read (permission denied)"));
+  detail::ReadLimits limits;
+  limits.max_bytes = max_bytes;
+  limits.allow_pipes = true;  // `writ eval <(generate)`
+  absl::StatusOr<std::string> text = detail::ReadFile(path, limits);
+  if (!text.ok()) {
+    // The library's messages say "cannot read 'PATH': ..."; the CLI's
+    // callers prefix "writ: ".
+    return text.status();
   }
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
-  return s.str();
+  return text;
 }
 
 absl::Status ReplaceFile(const std::string& path, std::string_view text) {

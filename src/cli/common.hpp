@@ -32,7 +32,11 @@ bool StderrIsTerminal();
 // Colour only on terminals, never when NO_COLOR is set or TERM is dumb.
 bool UseColor(bool terminal);
 
-absl::StatusOr<std::string> ReadText(const std::string& path);  // "-" reads standard input
+// A file, or standard input for "-", of at most `max_bytes` (pipes allowed;
+// devices and directories are errors).
+inline constexpr size_t kMaxPolicyBytes = size_t{16} << 20;
+inline constexpr size_t kMaxRequestInputBytes = size_t{1} << 30;
+absl::StatusOr<std::string> ReadText(const std::string& path, size_t max_bytes);
 // Replaces the file at `path` with `text` atomically (a temporary file
 // beside it, renamed over it); on any error the file is unchanged.
 absl::Status ReplaceFile(const std::string& path, std::string_view text);

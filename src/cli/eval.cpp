@@ -87,7 +87,7 @@ int Run(const EvalOptions& o) {
   auto last_progress = start;
 
   for (const auto& in : inputs) {
-    auto text = ReadText(in);
+    auto text = ReadText(in, kMaxRequestInputBytes);
     if (!text.ok()) {
       std::cerr << "writ: " << text.status().message() << "\n";
       status = kUnreadable;

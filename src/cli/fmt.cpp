@@ -20,7 +20,7 @@ Command AddFmt(CLI::App& root) {
   return {app, [files, check] {
             int status = kOk;
             for (const auto& f : *files) {
-              auto text = ReadText(f);
+              auto text = ReadText(f, kMaxPolicyBytes);
               if (!text.ok()) {
                 std::cerr << "writ: " << text.status().message() << "\n";
                 status = kUnreadable;

@@ -1,4 +1,7 @@
 // File: src/cli/main.cpp — argv, dispatch to a subcommand, exit codes.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include "cli/common.hpp"
@@ -100,7 +103,17 @@ int main(int argc, char** argv) {
     std::cerr << "writ: no command '" << help_topic << "'" << Suggest(help_topic, names) << "\n";
     return kUsage;
   }
-  for (auto& c : commands)
-    if (c.app->parsed()) return c.run();
+  for (auto& c : commands) {
+    if (!c.app->parsed()) continue;
+    const int status = c.run();
+    // Output that was not written (a full disk, a closed pipe) is a failure,
+    // never a silent success.
+    std::cout.flush();
+    if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      std::cerr << "writ: cannot write the output: " << std::strerror(errno) << "\n";
+      return status == kOk ? kFailed : status;
+    }
+    return status;
+  }
   return kUsage;
 }

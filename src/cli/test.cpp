@@ -45,7 +45,7 @@ int Run(const TestOptions& o) {
   int passed = 0, failed = 0;
   int status = kOk;
   for (const auto& f : *files) {
-    auto text = ReadText(f);
+    auto text = ReadText(f, kMaxPolicyBytes);
     if (!text.ok()) {
       std::cerr << "writ: " << text.status().message() << "\n";
       status = kUnreadable;

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "common/utf8.hpp"
 
 namespace writ {
 namespace {
@@ -60,6 +61,16 @@ std::string FormatDiagnostics(const SourceSet& sources, const std::vector<Diagno
     }
     if (!printable || line.find_first_not_of(" \t") == std::string_view::npos)
       continue;  // binary text: no excerpt
+    // Bytes that are not UTF-8 are shown as '?', so that the output is text.
+    std::string valid;
+    if (detail::FirstInvalidUtf8(line) != std::string_view::npos) {
+      for (size_t i = 0; i < line.size();) {
+        const size_t n = detail::Utf8SequenceLength(line.substr(i));
+        valid.append(n ? line.substr(i, n) : std::string_view("?"));
+        i += n ? n : 1;
+      }
+      line = valid;
+    }
     uint32_t col = loc.column - 1;
     uint32_t len = d.span.length;
     if (col + len > line.size()) len = line.size() > col ? line.size() - col : 0;

@@ -8,8 +8,11 @@ namespace writ {
 Source::Source(std::string path, std::string text)
     : path_(std::move(path)), text_(std::move(text)) {
   line_starts_.push_back(0);
+  // Lines end with \n, \r\n, or a \r alone (old Mac files): with each,
+  // positions are the lines an editor shows.
   for (uint32_t i = 0; i < text_.size(); ++i) {
-    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+    const bool cr_alone = text_[i] == '\r' && (i + 1 == text_.size() || text_[i + 1] != '\n');
+    if (text_[i] == '\n' || cr_alone) line_starts_.push_back(i + 1);
   }
 }
 

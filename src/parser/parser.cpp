@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "common/dates.hpp"
 #include "common/names.hpp"
+#include "common/utf8.hpp"
 #include "parser/grammar/grammar.hpp"
 
 namespace writ::detail {
@@ -406,7 +407,8 @@ std::string_view TokenAt(const char* p, const char* end) {
                              (q[1] == '=' && strchr("=!<>", q[0])))) {
     q += 2;
   } else {
-    ++q;
+    // One character: a whole UTF-8 sequence, never a piece of one.
+    q += std::max<size_t>(1, Utf8SequenceLength(std::string_view(q, end - q)));
   }
   return std::string_view(p, q - p);
 }
@@ -538,6 +540,13 @@ File ParseFile(uint32_t source_id, const SourceSet& sources, const ParseLimits& 
   if (memchr(base, '\0', text.size()) != nullptr) {
     error(static_cast<const char*>(memchr(base, '\0', text.size())), 1, "binary-file",
           "file contains a NUL byte; is this a binary file?");
+    return file;
+  }
+  if (size_t bad = FirstInvalidUtf8(text); bad != std::string::npos) {
+    char hex[8];
+    snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[bad]));
+    error(base + bad, 1, "invalid-utf8",
+          absl::StrCat("invalid UTF-8 (byte ", hex, "); policy files are UTF-8 text"));
     return file;
   }
   if (const char* deep = TooDeep(base, end, limits.max_nesting)) {

@@ -397,8 +397,14 @@ class Printer {
     Comments(e.span.offset, 2);
     std::string one = PrintExpr(e);
     std::string head = Pad(key, 6);
-    if ((e.kind == ExprKind::kAnd || e.kind == ExprKind::kOr) &&
-        (2 + head.size() + one.size() > 72 || HasCommentWithin(e.span))) {
+    // A comment between two operands keeps them on lines of their own. One
+    // inside the last operand does not: it is printed after the condition,
+    // and must not change the layout when the output is formatted again.
+    const bool chain = e.kind == ExprKind::kAnd || e.kind == ExprKind::kOr;
+    const bool comment_between =
+        chain && HasCommentWithin(
+                     {e.span.file, e.span.offset, e.children.back().span.offset - e.span.offset});
+    if (chain && (2 + head.size() + one.size() > 72 || comment_between)) {
       const char* joiner = e.kind == ExprKind::kAnd ? "and " : "or  ";
       for (size_t i = 0; i < e.children.size(); ++i) {
         std::string part;

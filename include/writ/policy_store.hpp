@@ -38,8 +38,13 @@ class WRIT_API PolicyStore {
   explicit PolicyStore(std::string root_path, LoadOptions options = {});
 
   // Loads the policy files again. On success the new policy serves from now
-  // on; on failure (InvalidArgument with the rendered diagnostics, or the
-  // read error) the current one keeps serving. Reloads are serialized.
+  // on; on failure (InvalidArgument with the rendered diagnostics, the read
+  // error, or Unavailable when the files kept changing while being read)
+  // the current one keeps serving. Reloads are serialized. Every file's
+  // version (inode, size, modification time) is checked after the load, so
+  // a reload never serves files caught in the middle of being rewritten;
+  // publish a policy by renaming a complete file over the old one (a file
+  // truncated and rewritten in place can be read between the two).
   absl::Status Reload();
   // Replaces the policy with an already loaded one.
   void Set(std::shared_ptr<const Policy> policy);

@@ -29,6 +29,23 @@ for args_file in cases/*.args; do
     eval "env ${envs[*]:-} \"$WRIT_BIN\" $(cat "$args_file")" <"$stdin" >"$out" 2>"$err"
     code=$?
   fi
+  # Every output is UTF-8 text, and every line of JSON output is valid JSON.
+  json=0
+  grep -q -- "--format json" "$args_file" && json=1
+  if ! python3 - "$out" "$err" "$json" <<'PY'
+import json, sys
+out, err, is_json = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+for path in (out, err):
+    text = open(path, "rb").read().decode("utf-8")  # raises on a bad byte
+if is_json:
+    for line in open(out, encoding="utf-8"):
+        if line.strip():
+            json.loads(line)
+PY
+  then
+    echo "FAIL $name: output is not valid UTF-8, or not valid JSON lines"
+    failed=$((failed + 1))
+  fi
   got=$(printf 'exit: %s\n--- stdout\n%s\n--- stderr\n%s\n' "$code" "$(cat "$out")" "$(cat "$err")")
   rm -f "$out" "$err"
   if [[ -n ${WRIT_UPDATE_GOLDEN:-} ]]; then

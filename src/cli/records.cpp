@@ -5,6 +5,7 @@
 #include <boost/json/basic_parser_impl.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "request/json_events.hpp"
 
 namespace writ::cli {
 namespace {
@@ -12,30 +13,7 @@ namespace {
 namespace json = boost::json;
 
 // A handler that builds nothing: the parser only finds where a value ends.
-struct Extent {
-  static constexpr size_t max_object_size = size_t(-1);
-  static constexpr size_t max_array_size = size_t(-1);
-  static constexpr size_t max_key_size = size_t(-1);
-  static constexpr size_t max_string_size = size_t(-1);
-  bool on_document_begin(json::error_code&) { return true; }
-  bool on_document_end(json::error_code&) { return true; }
-  bool on_object_begin(json::error_code&) { return true; }
-  bool on_object_end(size_t, json::error_code&) { return true; }
-  bool on_array_begin(json::error_code&) { return true; }
-  bool on_array_end(size_t, json::error_code&) { return true; }
-  bool on_key_part(json::string_view, size_t, json::error_code&) { return true; }
-  bool on_key(json::string_view, size_t, json::error_code&) { return true; }
-  bool on_string_part(json::string_view, size_t, json::error_code&) { return true; }
-  bool on_string(json::string_view, size_t, json::error_code&) { return true; }
-  bool on_number_part(json::string_view, json::error_code&) { return true; }
-  bool on_int64(int64_t, json::string_view, json::error_code&) { return true; }
-  bool on_uint64(uint64_t, json::string_view, json::error_code&) { return true; }
-  bool on_double(double, json::string_view, json::error_code&) { return true; }
-  bool on_bool(bool, json::error_code&) { return true; }
-  bool on_null(json::error_code&) { return true; }
-  bool on_comment_part(json::string_view, json::error_code&) { return true; }
-  bool on_comment(json::string_view, json::error_code&) { return true; }
-};
+struct Extent : detail::IgnoreJsonEvents {};
 
 // The length of the one JSON value at the start of `text` (leading
 // whitespace included), or the parser's error and where it stopped.

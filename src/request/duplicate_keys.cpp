@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "request/json_events.hpp"
 #include "request/request_json.hpp"
 
 namespace writ::detail {
@@ -16,21 +17,15 @@ namespace {
 
 namespace json = boost::json;
 
-class DuplicateKeyFinder {
+class DuplicateKeyFinder : public IgnoreJsonEvents {
  public:
-  static constexpr size_t max_object_size = size_t(-1);
-  static constexpr size_t max_array_size = size_t(-1);
-  static constexpr size_t max_key_size = size_t(-1);
-  static constexpr size_t max_string_size = size_t(-1);
-
   explicit DuplicateKeyFinder(std::vector<std::string>& out) : out_(out) {}
 
-  bool on_document_begin(json::error_code&) { return true; }
-  bool on_document_end(json::error_code&) { return true; }
   bool on_object_begin(json::error_code&) {
     // An object inside an array has no path of its own: its keys are not
     // attributes, so it is not examined.
-    frames_.push_back({!in_array_.empty() && in_array_.back() ? std::string() : Path(), {},
+    frames_.push_back({!in_array_.empty() && in_array_.back() ? std::string() : Path(),
+                       {},
                        !in_array_.empty() && in_array_.back()});
     in_array_.push_back(false);
     return true;
@@ -61,16 +56,6 @@ class DuplicateKeyFinder {
     if (!f.ignored && !f.keys.insert(key_).second) out_.push_back(Path());
     return true;
   }
-  bool on_string_part(json::string_view, size_t, json::error_code&) { return true; }
-  bool on_string(json::string_view, size_t, json::error_code&) { return true; }
-  bool on_number_part(json::string_view, json::error_code&) { return true; }
-  bool on_int64(int64_t, json::string_view, json::error_code&) { return true; }
-  bool on_uint64(uint64_t, json::string_view, json::error_code&) { return true; }
-  bool on_double(double, json::string_view, json::error_code&) { return true; }
-  bool on_bool(bool, json::error_code&) { return true; }
-  bool on_null(json::error_code&) { return true; }
-  bool on_comment_part(json::string_view, json::error_code&) { return true; }
-  bool on_comment(json::string_view, json::error_code&) { return true; }
 
  private:
   struct Frame {

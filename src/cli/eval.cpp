@@ -26,17 +26,6 @@ struct EvalOptions {
   std::string format;  // text | json; empty: text on a terminal
 };
 
-std::string RequestId(std::string_view text) {
-  // The request's own id, if it has a string "id" field, for the output.
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(boost::json::string_view(text.data(), text.size()), ec);
-  if (!ec && v.is_object()) {
-    if (auto* id = v.get_object().if_contains("id"); id && id->is_string())
-      return std::string(id->get_string());
-  }
-  return "";
-}
-
 int Run(const EvalOptions& o) {
   std::vector<std::string> paths = o.policies;
   if (paths.empty()) {
@@ -64,8 +53,6 @@ int Run(const EvalOptions& o) {
   const bool progress = StderrIsTerminal();
   int status = kOk;
 
-  auto id_attr = policies[0]->Attribute("id");
-  if (id_attr.ok() && id_attr->type != AttributeType::kString) id_attr = absl::NotFoundError("id");
   std::vector<Request> requests;
   for (const auto& p : policies) requests.push_back(p->NewRequest());
   std::vector<Decision> decisions(policies.size());
@@ -133,10 +120,9 @@ int Run(const EvalOptions& o) {
         status = kFailed;
         continue;
       }
-      // The request's id: from the schema's `id` attribute when it has one
-      // (already parsed), else from the JSON text.
-      std::string id =
-          id_attr.ok() ? std::string(requests[0].string_value(*id_attr)) : RequestId(t);
+      // The request's id: its top-level "id" string, which the splitter
+      // noted as it found the record (no second parse).
+      const std::string& id = record.id;
       const std::string& where = record.where;
       if (json) {
         if (policies.size() == 1) {

@@ -12,14 +12,39 @@ namespace {
 
 namespace json = boost::json;
 
-// A handler that builds nothing: the parser only finds where a value ends.
-struct Extent : detail::IgnoreJsonEvents {};
+// A handler that builds nothing: the parser finds where a value ends, and
+// the handler notes the value's top-level "id" string on the way.
+struct Extent : detail::IgnoreJsonEvents {
+  int depth = 0;
+  bool id_next = false;
+  std::string key, id;
+  bool on_object_begin(error_code&) { return ++depth, true; }
+  bool on_object_end(size_t, error_code&) { return --depth, true; }
+  bool on_key_part(string_view s, size_t, error_code&) {
+    if (depth == 1) key.append(s.data(), s.size());
+    return true;
+  }
+  bool on_key(string_view s, size_t, error_code&) {
+    if (depth == 1) {
+      key.append(s.data(), s.size());
+      id_next = key == "id";
+      key.clear();
+    }
+    return true;
+  }
+  bool on_string(string_view s, size_t, error_code&) {
+    if (depth == 1 && id_next) id.assign(s.data(), s.size());
+    id_next = false;
+    return true;
+  }
+};
 
 // The length of the one JSON value at the start of `text` (leading
 // whitespace included), or the parser's error and where it stopped.
 struct Scan {
   size_t length = 0;
   json::error_code error;
+  std::string id;  // the value's top-level "id" string, if any
 };
 Scan ScanValue(std::string_view text) {
   json::parse_options opts;
@@ -27,6 +52,7 @@ Scan ScanValue(std::string_view text) {
   json::basic_parser<Extent> parser(opts);
   Scan s;
   s.length = parser.write_some(true, text.data(), text.size(), s.error);
+  s.id = std::move(parser.handler().id);
   if (!s.error && !parser.done()) {
     // Only the end of the input can end a number at the end of the input.
     parser.write_some(false, nullptr, 0, s.error);
@@ -89,7 +115,7 @@ class Splitter {
     const size_t start = pos_;
     const Scan whole = ScanValue(text_.substr(start));
     if (!whole.error) {
-      out_.push_back({text_.substr(start, whole.length), std::move(where), ""});
+      out_.push_back({text_.substr(start, whole.length), std::move(where), "", whole.id});
       Advance(whole.length);
       return;
     }
@@ -110,7 +136,7 @@ class Splitter {
         why = absl::StrCat(whole.error.message(), " (at line ", at_line, ")");
       }
     }
-    out_.push_back({text_.substr(start, eol - start), std::move(where), why});
+    out_.push_back({text_.substr(start, eol - start), std::move(where), why, ""});
     Resync('{');
   }
 
@@ -121,7 +147,7 @@ class Splitter {
       SkipSpace();
       if (pos_ >= text_.size()) {
         out_.push_back(
-            {{}, absl::StrCat(name_, "[", i, "]"), "incomplete JSON: the array has no ']'"});
+            {{}, absl::StrCat(name_, "[", i, "]"), "incomplete JSON: the array has no ']'", ""});
         return;
       }
       if (text_[pos_] == ']') {

@@ -19,6 +19,7 @@ struct Record {
   std::string_view text;  // the record's JSON text (a view into the input)
   std::string where;      // "file:line", or "file[i]" for an array element
   std::string error;      // non-empty: the record is malformed, and why
+  std::string id;         // its top-level "id" string, if it has one
 };
 
 // Splits `text` (named `name` in `where`) into records, in order.

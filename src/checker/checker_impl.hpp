@@ -20,8 +20,9 @@
 
 namespace writ::detail {
 
-// How deep lets may refer to lets (folding recurses through them).
-inline constexpr int kMaxLetDepth = 256;
+// How deep folding may recurse through lets. Lets are folded in dependency
+// order, so only a cycle recurses: around it, until it is found.
+inline constexpr int kMaxLetDepth = 64;
 
 inline Type T(TypeKind k, int32_t e = -1) { return Type{k, e}; }
 
@@ -134,9 +135,7 @@ class Checker {
   // ---- lets (lets.cpp) -------------------------------------------------------
   void WarnUnusedLets();
 
-  void FoldLets() {
-    for (size_t i = 0; i < m_.let_decls.size(); ++i) FoldLet(static_cast<int32_t>(i), {});
-  }
+  void FoldLets();
 
   // 0 = not started, 1 = in progress, 2 = done, 3 = failed.
   bool FoldLet(int32_t i, SourceSpan use);

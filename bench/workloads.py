@@ -3,6 +3,7 @@
 
   workloads.py requests [--seed S] [--count N] [--countries K] OUT.jsonl
   workloads.py policy N [--unindexed] TELEGRAM_2024.writ OUT.writ
+  workloads.py rules N OUT.jsonl
 
 `requests` writes N synthetic requests for user data, one JSON object a line.
 The same arguments always give the same requests on any Python 3: the only
@@ -11,6 +12,9 @@ made from its draws by the code below, one draw per choice, in a fixed order.
 With --countries K the requester's country is drawn instead, uniformly, from
 the synthetic codes Q0000..Q{K-1}, from a stream of its own; every other field
 is the same as in the base workload with that seed.
+
+`rules` writes the same N rules as JSON lines (id, effect, when), the form
+the peer engines' harness hands to each engine (peer_bench reads it).
 
 `policy` writes the scale_N policy: the Telegram 2024 policy (imported) and N
 generated rules; rule i matches country Q{i:04}, instrument type TYPES[i % 7]
@@ -153,6 +157,18 @@ def write_requests(args):
             out.write(json.dumps(request(draws, countries_draws, number, args.countries)) + "\n")
 
 
+def scale_rule(i):
+    return {"id": "country_rule_%04d" % i, "effect": ("deny", "review", "allow")[i % 3],
+            "when": {"requester.country": "Q%04d" % i, "instrument.type": TYPES[i % 7],
+                     "offense.category": OFFENSES[i % 10]}}
+
+
+def write_rules(args):
+    with open(args.out, "w") as out:
+        for i in range(args.rules):
+            out.write(json.dumps(scale_rule(i)) + "\n")
+
+
 def write_policy(args):
     def test(attr, value):
         return ("%s in {%s}" if args.unindexed else "%s == %s") % (attr, value)
@@ -186,11 +202,14 @@ def main():
     p.add_argument("--unindexed", action="store_true")
     p.add_argument("telegram")
     p.add_argument("out")
+    q = sub.add_parser("rules")
+    q.add_argument("rules", type=int)
+    q.add_argument("out")
     args = parser.parse_args()
     if min(getattr(args, "count", 0), getattr(args, "countries", 0),
            getattr(args, "rules", 0)) < 0:
         parser.error("counts must be >= 0")
-    (write_requests if args.what == "requests" else write_policy)(args)
+    {"requests": write_requests, "policy": write_policy, "rules": write_rules}[args.what](args)
     return 0
 
 

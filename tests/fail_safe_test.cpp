@@ -122,8 +122,8 @@ TEST(FailSafeTest, AMissingOrMalformedFieldIsNeverMorePermissiveThanSomeValue) {
           most = std::max(most, Permissiveness(d.effect()));
           granted_by_some |= d.granted_mask();
         }
-        for (const json::value& bad : {json::value(nullptr), json::value("no-such-value"),
-                                       json::value(json::array{1})}) {
+        for (const json::value& bad :
+             {json::value(nullptr), json::value("no-such-value"), json::value(json::array{1})}) {
           json::object without = base;
           if (bad.is_null()) {
             without.erase(path);

@@ -93,8 +93,7 @@ TEST(RequestBindingTest, ParsingIntoARequestOfAnotherPolicyRebindsIt) {
   auto first = LoadOrDie(PolicyText("DE", "court, police"));
   auto second = LoadOrDie(PolicyText("FR", "police, court"));
   Request r = first->NewRequest();
-  ASSERT_TRUE(
-      second->ParseRequest(R"({"requester": {"kind": "court", "country": "FR"}})", r).ok());
+  ASSERT_TRUE(second->ParseRequest(R"({"requester": {"kind": "court", "country": "FR"}})", r).ok());
   EXPECT_TRUE(r.BoundTo(*second));
   EXPECT_EQ(second->Decide(r).effect(), Effect::kAllow);
 }

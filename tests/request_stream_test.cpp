@@ -152,10 +152,9 @@ void CheckAgreement(const Policy& p, uint64_t seed, int n, int& streamed, int& f
         detail::ParseRequestStreaming(detail::PolicyAccess::Data(p).model.schema,
                                       detail::PolicyAccess::Data(p).json, text, by_stream,
                                       /*undeclared_are_problems=*/false);
-    const absl::Status doc =
-        detail::ParseRequestDocument(detail::PolicyAccess::Data(p).model.schema,
-                                     detail::PolicyAccess::Data(p).json, text, by_document,
-                                     {false, p.name()});
+    const absl::Status doc = detail::ParseRequestDocument(
+        detail::PolicyAccess::Data(p).model.schema, detail::PolicyAccess::Data(p).json, text,
+        by_document, {false, p.name()});
     const absl::Status api = p.ParseRequest(text, by_api);
     ASSERT_EQ(api, doc) << text;
     if (doc.ok()) {
@@ -219,8 +218,7 @@ TEST(RequestStreamTest, TakesWellFormedRequestsWithoutTheDocument) {
                            R"({"subject": {"violates_tos": "yes"}})",
                            R"({"instrument": {"type": "search_warant"}})", R"([])", R"({"a": )"}) {
     EXPECT_FALSE(detail::ParseRequestStreaming(detail::PolicyAccess::Data(*p).model.schema,
-                                               detail::PolicyAccess::Data(*p).json, text, r,
-                                               false))
+                                               detail::PolicyAccess::Data(*p).json, text, r, false))
         << text;
   }
 }

@@ -108,8 +108,8 @@ TEST(RequestTest, AKeyGivenTwiceIsMissingWhicheverOrder) {
   }
   EXPECT_EQ(p->Decide(ra).ToJson(), p->Decide(rb).ToJson());
   // A whole object given twice: every attribute under it is missing.
-  Request rc = testing::Json(
-      *p, R"({"subject": {"status": "suspect"}, "subject": {"status": "witness"}})");
+  Request rc =
+      testing::Json(*p, R"({"subject": {"status": "suspect"}, "subject": {"status": "witness"}})");
   EXPECT_FALSE(rc.present(p->Attribute("subject.status")->index));
   ASSERT_EQ(rc.problems().size(), 1u);
   EXPECT_EQ(rc.problems()[0].attribute, "subject");
@@ -135,9 +135,9 @@ TEST(RequestTest, UndeclaredFieldsAreProblemsWhenAsked) {
   Request r = p->NewRequest();
   ParseOptions strict;
   strict.undeclared_fields_are_problems = true;
-  ASSERT_TRUE(p->ParseRequest(R"({"received": "2024-01-01", "requester": {"knd": "court"}})", r,
-                              strict)
-                  .ok());
+  ASSERT_TRUE(
+      p->ParseRequest(R"({"received": "2024-01-01", "requester": {"knd": "court"}})", r, strict)
+          .ok());
   ASSERT_EQ(r.problems().size(), 1u);
   EXPECT_EQ(r.problems()[0].attribute, "requester.knd");
   EXPECT_NE(r.problems()[0].message.find("did you mean 'requester.kind'"), std::string::npos);
@@ -150,8 +150,8 @@ attr n : int
 policy p { default deny "no" }
 rule r { when n > 3 then allow "yes" }
 )");
-  for (const char* text : {R"({"n": 9223372036854775808})", R"({"n": 18446744073709551615})",
-                           R"({"n": -1e30})"}) {
+  for (const char* text :
+       {R"({"n": 9223372036854775808})", R"({"n": 18446744073709551615})", R"({"n": -1e30})"}) {
     Request r = testing::Json(*p, text);
     ASSERT_EQ(r.problems().size(), 1u) << text;
     EXPECT_NE(r.problems()[0].message.find("out of the range of an int"), std::string::npos)

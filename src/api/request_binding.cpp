@@ -35,9 +35,8 @@ absl::Status Policy::ParseRequest(std::string_view text, Request& out,
   if (detail::ParseRequestStreaming(schema, data_->json, text, out,
                                     options.undeclared_fields_are_problems))
     return absl::OkStatus();
-  return detail::ParseRequestDocument(
-      schema, data_->json, text, out,
-      {options.undeclared_fields_are_problems, data_->model.name});
+  return detail::ParseRequestDocument(schema, data_->json, text, out,
+                                      {options.undeclared_fields_are_problems, data_->model.name});
 }
 
 absl::StatusOr<Request> Policy::ParseRequest(std::string_view text) const {

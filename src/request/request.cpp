@@ -337,8 +337,8 @@ void Walk(Request& r, const detail::Schema& schema, const detail::JsonShape& sha
     std::string_view key(kv.key().data(), kv.key().size());
     const auto* found = fields.Find(key);
     if (!found) {
-      fields_met.undeclared.push_back(
-          prefix.empty() ? std::string(key) : absl::StrCat(prefix, ".", detail::AV(key)));
+      fields_met.undeclared.push_back(prefix.empty() ? std::string(key)
+                                                     : absl::StrCat(prefix, ".", detail::AV(key)));
       continue;
     }
     ++fields_met.declared;
@@ -407,14 +407,14 @@ absl::Status ParseRequestDocument(const Schema& schema, const JsonShape& shape,
     for (const auto& a : schema.attrs) paths.push_back(a.path);
     for (const std::string& u : fields.undeclared) {
       std::string near = NearestName(u, paths);
-      out.AddProblem(u, absl::StrCat("'", u, "' is not an attribute of policy '",
-                                     AV(undeclared.policy), "'",
-                                     near.empty() ? "" : absl::StrCat("; did you mean '", near, "'?")));
+      out.AddProblem(
+          u, absl::StrCat("'", u, "' is not an attribute of policy '", AV(undeclared.policy), "'",
+                          near.empty() ? "" : absl::StrCat("; did you mean '", near, "'?")));
     }
   } else if (fields.declared == 0 && !fields.undeclared.empty()) {
-    std::vector<std::string> some(fields.undeclared.begin(),
-                                  fields.undeclared.begin() +
-                                      std::min<size_t>(fields.undeclared.size(), 5));
+    std::vector<std::string> some(
+        fields.undeclared.begin(),
+        fields.undeclared.begin() + std::min<size_t>(fields.undeclared.size(), 5));
     out.AddProblem(fields.undeclared[0],
                    absl::StrCat("none of the request's fields (", absl::StrJoin(some, ", "),
                                 fields.undeclared.size() > some.size() ? ", ..." : "",

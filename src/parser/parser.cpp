@@ -124,6 +124,9 @@ class Converter {
   // stands as `false`.
   Expr Top(const cst::OrExpr& o) {
     Expr e = Or(o);
+    // Every level of nesting takes at least one character of text, so a
+    // short expression cannot be too deep: most are not walked at all.
+    if (e.span.length <= static_cast<uint32_t>(kMaxExprDepth)) return e;
     if (const Expr* deep = TooDeepNode(e)) {
       diags_.push_back({Severity::kError, "expression-too-deep", deep->span,
                         absl::StrCat("expression nested more than ", kMaxExprDepth,

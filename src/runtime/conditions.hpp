@@ -66,10 +66,26 @@ inline __attribute__((always_inline)) Tri EvalLeaf(const Program& p, const Node&
     case NodeKind::kAnd:
     case NodeKind::kOr:
       return kUnknown;  // not leaves: EvalNode takes them
-    default:
-      if (!has(n.slot) || (Info(n.kind).reads_slot2 && !has(n.slot2))) return kUnknown;
-      return Truth(PresentLeafHolds(n, v, p.ids.data()));
+    // The leaves of leaf_meaning.hpp: each case knows its kind, so the
+    // inlined meaning compiles to that kind's code alone.
+    case NodeKind::kEnumInMask:
+      return has(n.slot) ? Truth(PresentLeafHolds(n, v, p.ids.data())) : kUnknown;
+    case NodeKind::kBoolAttr:
+      return has(n.slot) ? Truth(PresentLeafHolds(n, v, p.ids.data())) : kUnknown;
+    case NodeKind::kDateInRange:
+      return has(n.slot) ? Truth(PresentLeafHolds(n, v, p.ids.data())) : kUnknown;
+    case NodeKind::kIntInRange:
+      return has(n.slot) ? Truth(PresentLeafHolds(n, v, p.ids.data())) : kUnknown;
+    case NodeKind::kMaskOp:
+      return has(n.slot) ? Truth(PresentLeafHolds(n, v, p.ids.data())) : kUnknown;
+    case NodeKind::kStringEqConst:
+      return has(n.slot) ? Truth(PresentLeafHolds(n, v, p.ids.data())) : kUnknown;
+    case NodeKind::kStringInConst:
+      return has(n.slot) ? Truth(PresentLeafHolds(n, v, p.ids.data())) : kUnknown;
+    case NodeKind::kWordCmpAttr:  // reads two attributes (Info(kind).reads_slot2)
+      return has(n.slot) && has(n.slot2) ? Truth(PresentLeafHolds(n, v, p.ids.data())) : kUnknown;
   }
+  return kUnknown;
 }
 
 // A leaf whose attributes are all present (Info(kind).present_form): plain

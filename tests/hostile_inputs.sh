@@ -88,14 +88,32 @@ printf 'attr n : int\npolicy p { default deny "d" }\nrule r { when n > 3 then al
 run "numbers past int64" 10 512 "0|1" "$WRIT_BIN" eval -p "$tmp/int.writ" --format json "$tmp/numbers.jsonl"
 printf '{"requester": {"kind": "court\xff"}}\n' >"$tmp/bad_utf8.json"
 run "invalid UTF-8 in a request" 10 512 1 "$WRIT_BIN" eval -p "$policy" --format json "$tmp/bad_utf8.json"
+# 200 MB of JSON Lines is streamed: memory stays far below the input's size.
 python3 - "$tmp/batch.jsonl" <<'PY'
 import json, sys
 with open(sys.argv[1], "w") as f:
-    for i in range(200000):
-        f.write(json.dumps({"id": f"r{i}", "received": "2024-10-02",
-                            "requester": {"kind": "private_party"}}) + "\n")
+    line = json.dumps({"id": "r", "received": "2024-10-02",
+                       "requester": {"kind": "private_party"}, "note": "x" * 120}) + "\n"
+    f.write(line * 1_000_000)
 PY
-run "200,000 requests (about 20 MB)" 60 2048 0 "$WRIT_BIN" eval -p "$policy" --format json "$tmp/batch.jsonl"
+run "200 MB of JSON Lines in 100 MB of memory" 90 100 0 \
+  "$WRIT_BIN" eval -p "$policy" --format json "$tmp/batch.jsonl"
+if [[ -f "$tmp/out" ]] && [[ $(wc -l <"$tmp/out") != 1000000 ]]; then
+  echo "FAIL 200 MB of JSON Lines: $(wc -l <"$tmp/out") decisions, expected 1000000"; failed=$((failed + 1))
+fi
+# So is a pretty-printed array, element by element.
+python3 -c "
+import json
+print(json.dumps([{'id': 'r%d' % i, 'requester': {'kind': 'court'}, 'note': 'y' * 200} for i in range(200000)], indent=2))" >"$tmp/array.json"
+run "a 50 MB pretty-printed array in 100 MB of memory" 60 100 0 \
+  "$WRIT_BIN" eval -p "$policy" --format json "$tmp/array.json"
+# A record over the limit is an error for it alone.
+{ echo '{"id": "a"}'; python3 -c "print('{\"id\": \"b\", \"x\": \"' + 'z' * 3000000 + '\"}')"; echo '{"id": "c"}'; } >"$tmp/one_long.jsonl"
+run "a record over --max-request-bytes" 20 512 1 \
+  "$WRIT_BIN" eval -p "$policy" --format json --max-request-bytes 1000000 "$tmp/one_long.jsonl"
+if ! grep -q "one_long.jsonl:2: the request is over 1000000 bytes" "$tmp/err" || [[ $(wc -l <"$tmp/out") != 2 ]]; then
+  echo "FAIL a record over --max-request-bytes: $(cat "$tmp/err")"; failed=$((failed + 1))
+fi
 
 echo "$passed passed, $failed failed"
 [[ $failed == 0 ]]

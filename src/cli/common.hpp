@@ -35,8 +35,10 @@ bool UseColor(bool terminal);
 // A file, or standard input for "-", of at most `max_bytes` (pipes allowed;
 // devices and directories are errors).
 inline constexpr size_t kMaxPolicyBytes = size_t{16} << 20;
-inline constexpr size_t kMaxRequestInputBytes = size_t{1} << 30;
 absl::StatusOr<std::string> ReadText(const std::string& path, size_t max_bytes);
+// The longest request `writ eval` reads, by default (--max-request-bytes):
+// inputs are streamed record by record, so this bounds memory, not input.
+inline constexpr size_t kMaxRequestBytes = size_t{64} << 20;
 // Replaces the file at `path` with `text` atomically (a temporary file
 // beside it, renamed over it); on any error the file is unchanged.
 absl::Status ReplaceFile(const std::string& path, std::string_view text);

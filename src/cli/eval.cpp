@@ -8,11 +8,13 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "cli/common.hpp"
 #include "cli/records.hpp"
+#include "common/read_file.hpp"
 #include "writ/writ.hpp"
 
 namespace writ::cli {
@@ -24,6 +26,7 @@ struct EvalOptions {
   bool explain = false;
   bool strict = false;
   std::string format;  // text | json; empty: text on a terminal
+  size_t max_request_bytes = kMaxRequestBytes;
 };
 
 int Run(const EvalOptions& o) {
@@ -73,24 +76,32 @@ int Run(const EvalOptions& o) {
   auto start = std::chrono::steady_clock::now();
   auto last_progress = start;
 
+  Record record;
   for (const auto& in : inputs) {
-    auto text = ReadText(in, kMaxRequestInputBytes);
-    if (!text.ok()) {
-      std::cerr << "writ: " << text.status().message() << "\n";
-      status = kUnreadable;
-      continue;
+    // Streamed record by record: memory stays flat however long the input.
+    detail::FileDescriptor file;
+    int fd = 0;  // standard input
+    if (in != "-") {
+      detail::ReadLimits limits;
+      limits.max_bytes = std::numeric_limits<size_t>::max();
+      limits.allow_pipes = true;  // `writ eval <(generate)`
+      absl::StatusOr<detail::FileDescriptor> opened = detail::OpenFile(in, limits);
+      if (!opened.ok()) {
+        std::cerr << "writ: " << opened.status().message() << "\n";
+        status = kUnreadable;
+        continue;
+      }
+      file = std::move(*opened);
+      fd = file.get();
     }
     const std::string name = in == "-" ? "<stdin>" : in;
-    std::vector<Record> records = SplitRecords(name, *text);
-    if (records.empty()) {
-      std::cerr << "writ: " << name << ": no requests (the input is empty)\n";
-      status = kFailed;
-      continue;
-    }
-    for (const Record& record : records) {
+    RecordReader reader(name, fd, o.max_request_bytes);
+    size_t records = 0;
+    while (reader.Next(record)) {
+      ++records;
       const std::string_view t = record.text;
       if (!record.error.empty()) {
-        std::cerr << record.where << ": malformed JSON: " << record.error << "; request skipped\n";
+        std::cerr << record.where << ": " << record.error << "; request skipped\n";
         status = kFailed;
         continue;
       }
@@ -166,6 +177,10 @@ int Run(const EvalOptions& o) {
         }
       }
     }
+    if (records == 0) {
+      std::cerr << "writ: " << name << ": no requests (the input is empty)\n";
+      status = kFailed;
+    }
   }
   flush();
   if (progress && done >= 1024) fprintf(stderr, "\r%zu requests decided%20s\n", done, "");
@@ -192,6 +207,10 @@ Command AddEval(CLI::App& root) {
   app->add_flag("--strict", o->strict,
                 "Treat input problems (wrong types, unknown values, fields the policy does not "
                 "declare) as errors: such a request is not decided");
+  app->add_option("--max-request-bytes", o->max_request_bytes,
+                  "The longest request (one record) read; a longer one is an error for it alone")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app->add_option("--format,-f", o->format,
                   "text (default on a terminal) or json (one object per line, default otherwise)")
       ->check(CLI::IsMember({"text", "json"}));

@@ -40,22 +40,33 @@ const char* KindOf(mode_t mode) {
   return "not a regular file";
 }
 
-// Closes the descriptor however the read ends.
-struct Fd {
-  int fd;
-  ~Fd() {
-    if (fd >= 0) close(fd);
-  }
-};
+absl::Status TooLarge(const std::string& path, uint64_t size, size_t max_bytes) {
+  return absl::FailedPreconditionError(absl::StrCat("cannot read '", path, "': it is ",
+                                                    size > max_bytes ? "over " : "", max_bytes,
+                                                    " bytes, the limit"));
+}
 
 }  // namespace
 
-absl::StatusOr<std::string> ReadFile(const std::string& path, const ReadLimits& limits) {
+FileDescriptor& FileDescriptor::operator=(FileDescriptor&& o) noexcept {
+  if (this != &o) {
+    if (fd_ >= 0) close(fd_);
+    fd_ = o.fd_;
+    o.fd_ = -1;
+  }
+  return *this;
+}
+
+FileDescriptor::~FileDescriptor() {
+  if (fd_ >= 0) close(fd_);
+}
+
+absl::StatusOr<FileDescriptor> OpenFile(const std::string& path, const ReadLimits& limits) {
   // Non-blocking, so that opening a FIFO without a writer cannot hang.
-  Fd f{open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
-  if (f.fd < 0) return OpenError(path, errno);
+  FileDescriptor f(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (f.get() < 0) return OpenError(path, errno);
   struct stat st;
-  if (fstat(f.fd, &st) != 0) return OpenError(path, errno);
+  if (fstat(f.get(), &st) != 0) return OpenError(path, errno);
   const bool pipe = S_ISFIFO(st.st_mode);
   if (S_ISDIR(st.st_mode)) {
     return absl::FailedPreconditionError(absl::StrCat("'", path, "' is a directory"));
@@ -64,17 +75,21 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, const ReadLimits& 
     return absl::FailedPreconditionError(
         absl::StrCat("cannot read '", path, "': it is ", KindOf(st.st_mode), ", not a file"));
   }
-  auto too_large = [&](uint64_t size) {
-    return absl::FailedPreconditionError(absl::StrCat("cannot read '", path, "': it is ",
-                                                      size > limits.max_bytes ? "over " : "",
-                                                      limits.max_bytes, " bytes, the limit"));
-  };
   if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > limits.max_bytes)
-    return too_large(static_cast<uint64_t>(st.st_size));
+    return TooLarge(path, static_cast<uint64_t>(st.st_size), limits.max_bytes);
   if (pipe) {
     // A pipe is read to its end: block on it from now on.
-    fcntl(f.fd, F_SETFL, fcntl(f.fd, F_GETFL) & ~O_NONBLOCK);
+    fcntl(f.get(), F_SETFL, fcntl(f.get(), F_GETFL) & ~O_NONBLOCK);
   }
+  return f;
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path, const ReadLimits& limits) {
+  absl::StatusOr<FileDescriptor> f = OpenFile(path, limits);
+  if (!f.ok()) return f.status();
+  struct stat st;
+  if (fstat(f->get(), &st) != 0) return OpenError(path, errno);
+  auto too_large = [&](uint64_t size) { return TooLarge(path, size, limits.max_bytes); };
   std::string out;
   // The size that stat gives (0 for /proc files), then more as needed, up
   // to the limit plus one byte: one byte past it proves the file too large.
@@ -85,7 +100,7 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, const ReadLimits& 
       if (out.size() > limits.max_bytes) return too_large(out.size());
       out.resize(std::min<size_t>(std::max<size_t>(out.size() * 2, 4096), limits.max_bytes + 1));
     }
-    const ssize_t n = read(f.fd, out.data() + have, out.size() - have);
+    const ssize_t n = read(f->get(), out.data() + have, out.size() - have);
     if (n < 0) {
       if (errno == EINTR) continue;
       return absl::DataLossError(

@@ -21,6 +21,26 @@ struct ReadLimits {
   bool allow_pipes = false;  // FIFOs and pipes, read to their end (request inputs)
 };
 
+// A file descriptor, closed when it goes.
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd = -1) : fd_(fd) {}
+  FileDescriptor(FileDescriptor&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  FileDescriptor& operator=(FileDescriptor&& o) noexcept;
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  ~FileDescriptor();
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// The file opened for reading after the checks ReadFile makes (a regular
+// file within the limit, or a pipe if allowed; a pipe is left blocking), for
+// a reader that streams it.
+absl::StatusOr<FileDescriptor> OpenFile(const std::string& path, const ReadLimits& limits = {});
+
 // The whole file. NotFound, PermissionDenied, FailedPrecondition (a
 // directory, a device, a symlink loop, too large) or DataLoss (a read error),
 // each with a message that names `path`.

@@ -115,5 +115,41 @@ if ! grep -q "one_long.jsonl:2: the request is over 1000000 bytes" "$tmp/err" ||
   echo "FAIL a record over --max-request-bytes: $(cat "$tmp/err")"; failed=$((failed + 1))
 fi
 
+# Write errors: `writ fmt` rewrites a file through a temporary file and a
+# rename, so a write that fails (a file-size limit: EFBIG; a full disk:
+# ENOSPC) leaves the file as it was and exits 3.
+fmt_unchanged() {  # NAME DIR: the policy in DIR is byte for byte what it was
+  if ! cmp -s "$2/messy.writ" "$tmp/messy.orig" || ls "$2" | grep -q writ-tmp; then
+    echo "FAIL $1: the file changed or a temporary file was left"; failed=$((failed + 1))
+  else
+    passed=$((passed + 1))
+  fi
+}
+{ echo 'enum K { a, b }'; echo 'attr k : K'; echo 'policy p { default deny "d" }'
+  for i in $(seq 200); do echo "rule r$i {when k==a then review \"m$i\"}"; done; } >"$tmp/messy.orig"
+mkdir -p "$tmp/fsize" && cp "$tmp/messy.orig" "$tmp/fsize/messy.writ"
+run "fmt under a file-size limit" 10 512 3 \
+  bash -c 'trap "" XFSZ; ulimit -f 4; exec "$0" fmt "$1"' "$WRIT_BIN" "$tmp/fsize/messy.writ"
+fmt_unchanged "fmt under a file-size limit" "$tmp/fsize"
+mkdir -p "$tmp/full"
+if unshare -m true 2>/dev/null; then
+  unshare -m bash -c '
+    mount -t tmpfs -o size=16k tmpfs "$1" || exit 9
+    cp "$2" "$1/messy.writ" && head -c 4096 /dev/zero >"$1/filler" 2>/dev/null
+    "$3" fmt "$1/messy.writ" 2>"$1/../full.err"; code=$?
+    cp "$1/messy.writ" "$1/../full.after"; ls "$1" >"$1/../full.ls"; exit $code' \
+    _ "$tmp/full" "$tmp/messy.orig" "$WRIT_BIN"
+  code=$?
+  if [[ $code == 9 ]]; then
+    echo "skip fmt on a full disk: cannot mount a tmpfs here"
+  elif [[ $code != 3 ]] || ! cmp -s "$tmp/full.after" "$tmp/messy.orig" || grep -q writ-tmp "$tmp/full.ls"; then
+    echo "FAIL fmt on a full disk: exit $code"; cat "$tmp/full.err"; failed=$((failed + 1))
+  else
+    passed=$((passed + 1))
+  fi
+else
+  echo "skip fmt on a full disk: no mount namespace here"
+fi
+
 echo "$passed passed, $failed failed"
 [[ $failed == 0 ]]

@@ -148,5 +148,60 @@ TEST(PolicyStoreTest, ReloadsFromTheFileSystemServeOnlyCompleteVersions) {
   fs::remove_all(dir);
 }
 
+// Errors from the file system during a reload (a read error, a file renamed
+// away) fail that reload; the current policy keeps serving, and the next
+// good reload takes the new version.
+TEST(PolicyStoreTest, ReadErrorsAndRenamesFailTheReloadNotTheService) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("writ-store-io-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "schema.writ") << "enum K { x, y }\nattr k : K\n";
+  std::ofstream(dir / "p.writ")
+      << "import \"schema.writ\"\npolicy version_a { default deny \"d\" }\n"
+         "rule r { when k == x then allow \"ok\" }\n";
+  PolicyStore store((dir / "p.writ").string());
+  ASSERT_TRUE(store.Reload().ok());
+  auto serves_a = [&] {
+    auto p = store.Current();
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(p->name(), "version_a");
+    Request r = p->NewRequest();
+    ASSERT_TRUE(r.SetEnum("k", "x").ok());
+    EXPECT_EQ(p->Decide(r).effect(), Effect::kAllow);
+  };
+
+  // EIO: the import now reads /proc/self/mem, whose first page is unmapped.
+  fs::rename(dir / "schema.writ", dir / "schema.writ.bak");
+  fs::create_symlink("/proc/self/mem", dir / "schema.writ");
+  absl::Status s = store.Reload();
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("read error"), std::string::npos) << s;
+  serves_a();
+
+  // The import renamed away, then the root.
+  fs::remove(dir / "schema.writ");
+  s = store.Reload();
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("schema.writ"), std::string::npos) << s;
+  serves_a();
+  fs::rename(dir / "schema.writ.bak", dir / "schema.writ");
+  fs::rename(dir / "p.writ", dir / "p.writ.moved");
+  s = store.Reload();
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound) << s;
+  serves_a();
+  EXPECT_EQ(store.generation(), 1u);
+
+  // A new version renamed into place is taken by the next reload.
+  std::ofstream(dir / "p.writ.new")
+      << "import \"schema.writ\"\npolicy version_b { default deny \"d\" }\n"
+         "rule r { when k == y then allow \"ok\" }\n";
+  fs::rename(dir / "p.writ.new", dir / "p.writ");
+  ASSERT_TRUE(store.Reload().ok());
+  EXPECT_EQ(store.Current()->name(), "version_b");
+  EXPECT_EQ(store.generation(), 2u);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace writ

@@ -92,7 +92,8 @@ TEST(RecordReader, SplitsJsonLinesArraysAndPrettyObjects) {
   EXPECT_EQ(lines[1].id, "b");
   EXPECT_EQ(lines[1].text, "{\"id\": \"b\"}");
 
-  const auto array = ReadAll("[\n  {\"id\": \"a\"},\n  {\"id\": \"b\", \"x\": }\n,\n  {\"id\": \"c\"}\n]", 5);
+  const auto array =
+      ReadAll("[\n  {\"id\": \"a\"},\n  {\"id\": \"b\", \"x\": }\n,\n  {\"id\": \"c\"}\n]", 5);
   ASSERT_EQ(array.size(), 3u);
   EXPECT_EQ(array[0].where, "in[0]");
   EXPECT_TRUE(array[0].error.empty());
@@ -114,8 +115,8 @@ TEST(RecordReader, AnIdSplitAcrossReadsIsWhole) {
 }
 
 TEST(RecordReader, ALongRecordIsAnErrorForItAlone) {
-  const std::string input =
-      "{\"id\": \"a\"}\n{\"id\": \"b\", \"x\": \"" + std::string(10000, 'z') + "\"}\n{\"id\": \"c\"}\n";
+  const std::string input = "{\"id\": \"a\"}\n{\"id\": \"b\", \"x\": \"" + std::string(10000, 'z') +
+                            "\"}\n{\"id\": \"c\"}\n";
   const auto r = ReadAll(input, 64, 1000);
   ASSERT_EQ(r.size(), 3u);
   EXPECT_TRUE(r[0].error.empty());
@@ -127,7 +128,8 @@ TEST(RecordReader, ALongRecordIsAnErrorForItAlone) {
 
 TEST(RecordReader, MemoryFollowsTheLongestRecordNotTheInput) {
   std::string input;
-  for (int i = 0; i < 20000; ++i) input += "{\"id\": \"r" + std::to_string(i) + "\", \"pad\": \"............\"}\n";
+  for (int i = 0; i < 20000; ++i)
+    input += "{\"id\": \"r" + std::to_string(i) + "\", \"pad\": \"............\"}\n";
   size_t peak = 0;
   const auto r = ReadAll(input, 4096, 1 << 20, &peak);
   EXPECT_EQ(r.size(), 20000u);

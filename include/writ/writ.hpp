@@ -14,6 +14,7 @@
 
 #include "writ/decision.hpp"
 #include "writ/diagnostic.hpp"
+#include "writ/diff.hpp"
 #include "writ/format.hpp"
 #include "writ/policy.hpp"
 #include "writ/policy_store.hpp"

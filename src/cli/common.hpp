@@ -58,6 +58,7 @@ Command AddCheck(CLI::App& root);
 Command AddEval(CLI::App& root);
 Command AddTest(CLI::App& root);
 Command AddFmt(CLI::App& root);
+Command AddDiff(CLI::App& root);
 
 }  // namespace writ::cli
 

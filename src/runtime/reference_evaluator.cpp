@@ -99,17 +99,13 @@ Tri ReferenceEvaluator::Applies(size_t i, const Request& r) const {
   return acc;
 }
 
-Decision ReferenceEvaluator::Decide(const Policy& policy, const Request& r) const {
-  const Model& m = m_;
+CombinedOutcome CombineStatuses(const Model& m, const std::vector<Tri>& status) {
   const size_t n = m.rules.size();
   auto effect_of = [&](size_t i) { return ToEffect(m.rules[i].effect); };
   const Effect def = ToEffect(m.default_effect);
-  std::vector<Tri> status(n);
   std::vector<size_t> unknown;
-  for (size_t i = 0; i < n; ++i) {
-    status[i] = Applies(i, r);
+  for (size_t i = 0; i < n; ++i)
     if (status[i] == kUnknown) unknown.push_back(i);
-  }
   // The combined outcome for one reading: `applies[i]` says whether rule i applies.
   // Returns the effect and the deciding rules.
   auto combine = [&](const std::vector<bool>& applies, std::vector<size_t>& deciding) {
@@ -144,36 +140,54 @@ Decision ReferenceEvaluator::Decide(const Policy& policy, const Request& r) cons
       open = combine(reading, scratch) != baseline;
     }
   }
+  CombinedOutcome out;
   // The rules that left it open: those whose applying alone changes the effect.
-  std::set<uint32_t> missing;
   for (size_t i : unknown) {
     std::vector<bool> reading = base;
     reading[i] = true;
     if (combine(reading, scratch) == baseline) continue;
     open = true;
-    for (uint32_t a : m.rules[i].reads)
-      if (!r.present(a)) missing.insert(a);
+    out.changing.push_back(static_cast<uint32_t>(i));
   }
+  if (open) {
+    out.open = true;
+    out.effect = kOpenEffect;
+    return out;
+  }
+  out.effect = baseline;
+  for (size_t i : deciding) out.deciding.push_back(static_cast<uint32_t>(i));
+  const uint64_t all = m.items_enum >= 0 ? m.schema.enums[m.items_enum].all_mask() : 0;
+  out.may = deciding.empty() ? all : 0;
+  for (size_t i : deciding) out.may |= m.rules[i].has_disclose ? m.rules[i].disclose_mask : all;
+  return out;
+}
+
+Decision ReferenceEvaluator::Decide(const Policy& policy, const Request& r) const {
+  const Model& m = m_;
+  std::vector<Tri> status(m.rules.size());
+  for (size_t i = 0; i < status.size(); ++i) status[i] = Applies(i, r);
+  const CombinedOutcome c = CombineStatuses(m, status);
 
   Decision out;
   out.policy_ = &policy;
   out.problems_ = r.problems_;
   const bool has_items = m.items_attr >= 0 && r.present(m.items_attr);
   const uint64_t requested = has_items ? RequestAccess::Word(r, m.items_attr) : 0;
-  if (open) {
+  if (c.open) {
+    std::set<uint32_t> missing;
+    for (uint32_t i : c.changing)
+      for (uint32_t a : m.rules[i].reads)
+        if (!r.present(a)) missing.insert(a);
     out.open_ = true;
     out.effect_ = kOpenEffect;
     out.missing_.assign(missing.begin(), missing.end());
     out.withheld_ = requested;
     return out;
   }
-  out.effect_ = baseline;
-  out.by_default_ = deciding.empty();
-  for (size_t i : deciding) out.deciding_.push_back(static_cast<uint32_t>(i));
-  const uint64_t all = m.items_enum >= 0 ? m.schema.enums[m.items_enum].all_mask() : 0;
-  uint64_t may = deciding.empty() ? all : 0;
-  for (size_t i : deciding) may |= m.rules[i].has_disclose ? m.rules[i].disclose_mask : all;
-  out.granted_ = GrantedItems(baseline, requested, may);
+  out.effect_ = c.effect;
+  out.by_default_ = c.deciding.empty();
+  for (uint32_t i : c.deciding) out.deciding_.push_back(i);
+  out.granted_ = GrantedItems(c.effect, requested, c.may);
   out.withheld_ = requested & ~out.granted_;
   return out;
 }

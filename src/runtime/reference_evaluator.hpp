@@ -15,6 +15,18 @@
 
 namespace writ::detail {
 
+// The combined outcome of rule statuses (docs/language.md §7.2, §7.3),
+// before the request's items are met: what the reference evaluator and the
+// analysis (which knows statuses, not requests) both decide with.
+struct CombinedOutcome {
+  Effect effect = Effect::kDeny;
+  bool open = false;
+  std::vector<uint32_t> deciding;  // rules, in order (empty: by default or open)
+  std::vector<uint32_t> changing;  // open: the unknown rules whose applying alone changes it
+  uint64_t may = 0;                // items the deciding rules may disclose (model members)
+};
+CombinedOutcome CombineStatuses(const Model& model, const std::vector<Tri>& status);
+
 class ReferenceEvaluator {
  public:
   explicit ReferenceEvaluator(const Model& model) : m_(model) {}

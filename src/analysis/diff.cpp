@@ -1,0 +1,364 @@
+// File: src/analysis/diff.cpp
+//
+// writ::Diff: both policies' outcome diagrams over one request space, their
+// product, and each kind of change read off it as a region with a checked
+// witness.
+//
+// The product walks both diagrams together. Outcomes say which items their
+// deciding rules may disclose; what is granted is that met with what the
+// request asks for, so where the two outcomes could grant differently the
+// walk goes on through the items attribute's variables (ordered last in the
+// space for this) and compares what each side grants for each request.
+#include "writ/diff.hpp"
+
+#include <boost/json.hpp>
+#include <map>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "analysis/diagram.hpp"
+#include "analysis/policy_diagram.hpp"
+#include "analysis/region.hpp"
+#include "analysis/request_space.hpp"
+#include "analysis/witness.hpp"
+#include "api/policy_data.hpp"
+#include "writ/policy.hpp"
+
+namespace writ {
+namespace {
+
+namespace json = boost::json;
+using detail::DiagramStore;
+using detail::NodeId;
+using detail::Outcome;
+
+const char* EffectText(Effect e) {
+  return e == Effect::kAllow ? "allow" : e == Effect::kReview ? "review" : "deny";
+}
+
+// What one side grants for requested items `requested` (space members),
+// given whether the items attribute is present to that policy.
+uint64_t Granted(const Outcome& o, bool items_present, uint64_t requested) {
+  if (o.open || o.effect == Effect::kDeny || !items_present) return 0;
+  return requested & o.may;
+}
+
+bool SameRegardlessOfItems(const Outcome& a, const Outcome& b) {
+  if (a.effect != b.effect || a.open != b.open || a.obligations != b.obligations) return false;
+  if (a.open || a.effect == Effect::kDeny) return true;
+  return a.may == b.may;
+}
+
+class Differ {
+ public:
+  Differ(const Policy& old_policy, const Policy& new_policy, detail::RequestSpace space)
+      : old_(old_policy), new_(new_policy), space_(std::move(space)), store_(Domains(space_)) {}
+
+  absl::StatusOr<PolicyDiff> Run() {
+    detail::PolicyDiagram a(space_, store_, 0), b(space_, store_, 1);
+    a_ = &a;
+    b_ = &b;
+    const NodeId product = Product(a.root(), b.root(), {});
+    PolicyDiff out;
+    out.old_name = old_.name();
+    out.old_version = old_.version();
+    out.new_name = new_.name();
+    out.new_version = new_.version();
+    for (uint32_t g = 0; g < groups_.size(); ++g) {
+      const NodeId region =
+          store_.MapTerminals(product, [g](uint32_t t) { return t == g + 1 ? 1u : 0u; });
+      absl::StatusOr<PolicyChange> change = Change(groups_[g].first, groups_[g].second, region);
+      if (!change.ok()) return change.status();
+      out.changes.push_back(std::move(*change));
+    }
+    return out;
+  }
+
+ private:
+  static std::vector<uint32_t> Domains(const detail::RequestSpace& space) {
+    std::vector<uint32_t> d;
+    for (const auto& v : space.vars()) d.push_back(v.domain);
+    return d;
+  }
+
+  // Whether the items attribute of model k is present, and what it asks
+  // for, under an assignment of the items variables.
+  std::pair<bool, uint64_t> Items(size_t k, const std::vector<uint32_t>& assigned) const {
+    const detail::Model& m = *space_.models()[k];
+    if (m.items_attr < 0) return {false, 0};
+    const uint32_t a = space_.AttrOf(k, m.items_attr);
+    const detail::SpaceAttr& attr = space_.attrs()[a];
+    auto value = [&](uint32_t var) { return assigned[var - space_.first_items_var()]; };
+    if (value(attr.var) == 0) return {false, 0};
+    uint64_t requested = 0;
+    for (uint32_t s = 0; s < attr.member_vars.size(); ++s) {
+      if (!value(attr.member_vars[s])) continue;
+      if (space_.ModelMember(k, a, s) < 0) return {false, 0};  // an unknown member: missing
+      requested |= uint64_t{1} << s;
+    }
+    return {true, requested};
+  }
+
+  // Terminal 0: no change; g + 1: a change of kind g.
+  NodeId Product(NodeId x, NodeId y, std::vector<uint32_t> assigned) {
+    const uint32_t first_items = space_.first_items_var();
+    uint32_t var = std::min(store_.Var(x), store_.Var(y));
+    if (var >= first_items) {
+      if (DiagramStore::IsTerminal(x) && DiagramStore::IsTerminal(y) &&
+          SameRegardlessOfItems(a_->outcome(DiagramStore::TerminalValue(x)),
+                                b_->outcome(DiagramStore::TerminalValue(y))))
+        return DiagramStore::Terminal(0);
+      var = first_items + static_cast<uint32_t>(assigned.size());  // every items variable in turn
+      if (var == store_.var_count()) return Leaf(x, y, assigned);
+    }
+    auto key = std::make_tuple(x, y, assigned);
+    if (auto it = memo_.find(key); it != memo_.end()) return it->second;
+    std::vector<NodeId> children(store_.domain(var));
+    for (uint32_t v = 0; v < children.size(); ++v) {
+      std::vector<uint32_t> next = assigned;
+      if (var >= first_items) next.push_back(v);
+      children[v] = Product(store_.Cofactor(x, var, v), store_.Cofactor(y, var, v), next);
+    }
+    const NodeId out = store_.Make(var, children);
+    memo_.emplace(std::move(key), out);
+    return out;
+  }
+
+  NodeId Leaf(NodeId x, NodeId y, const std::vector<uint32_t>& assigned) {
+    const uint32_t ox = DiagramStore::TerminalValue(x), oy = DiagramStore::TerminalValue(y);
+    const Outcome& a = a_->outcome(ox);
+    const Outcome& b = b_->outcome(oy);
+    const auto [pa, ra] = Items(0, assigned);
+    const auto [pb, rb] = Items(1, assigned);
+    if (a.effect == b.effect && a.open == b.open && a.obligations == b.obligations &&
+        Granted(a, pa, ra) == Granted(b, pb, rb))
+      return DiagramStore::Terminal(0);
+    auto [it, inserted] = group_index_.emplace(std::make_pair(ox, oy), groups_.size());
+    if (inserted) groups_.push_back({ox, oy});
+    return DiagramStore::Terminal(static_cast<uint32_t>(it->second + 1));
+  }
+
+  DiffOutcome Public(const Outcome& o, size_t k) const {
+    DiffOutcome d;
+    d.effect = o.effect;
+    d.open = o.open;
+    d.obligations = o.obligations;
+    const detail::Model& m = *space_.models()[k];
+    if (m.items_attr >= 0 && !o.open && o.effect != Effect::kDeny) {
+      const detail::SpaceAttr& attr = space_.attrs()[space_.AttrOf(k, m.items_attr)];
+      uint64_t all = 0;
+      for (uint32_t s = 0; s < attr.members.size(); ++s) {
+        if (space_.ModelMember(k, space_.AttrOf(k, m.items_attr), s) < 0) continue;
+        all |= uint64_t{1} << s;
+        if ((o.may >> s) & 1) d.may_disclose.push_back(attr.members[s]);
+      }
+      d.all_items = (o.may & all) == all;
+    }
+    return d;
+  }
+
+  std::vector<std::string> RuleNames(const Outcome& o, const Policy& p) const {
+    std::vector<std::string> out;
+    for (uint32_t i : o.rules) out.push_back(p.rule_name(i));
+    return out;
+  }
+
+  // Whether `d`, the decision of `p` on the witness, is what outcome `o`
+  // claims.
+  static bool Matches(const Decision& d, const Outcome& o, const Policy& p, const json::object& w,
+                      const detail::RequestSpace& space, size_t k) {
+    if (d.effect() != o.effect || d.open() != o.open) return false;
+    const std::vector<std::string> obligations = d.obligations();
+    if (obligations != o.obligations) return false;
+    std::vector<std::string> granted = d.granted();
+    std::sort(granted.begin(), granted.end());
+    // What the outcome grants for this request's items.
+    std::vector<std::string> want;
+    const detail::Model& m = *space.models()[k];
+    if (m.items_attr >= 0 && !o.open && o.effect != Effect::kDeny) {
+      const uint32_t a = space.AttrOf(k, m.items_attr);
+      const detail::SpaceAttr& attr = space.attrs()[a];
+      json::value root = w;
+      const json::value* at = &root;
+      for (const auto& part : absl::StrSplit(attr.path, '.')) {
+        if (!at->is_object() || !at->as_object().contains(std::string(part))) {
+          at = nullptr;
+          break;
+        }
+        at = &at->as_object().at(std::string(part));
+      }
+      if (at && at->is_array()) {
+        for (const auto& x : at->as_array()) {
+          const std::string name(x.as_string());
+          const uint32_t s = static_cast<uint32_t>(
+              std::find(attr.members.begin(), attr.members.end(), name) - attr.members.begin());
+          if ((o.may >> s) & 1) want.push_back(name);
+        }
+      }
+    }
+    std::sort(want.begin(), want.end());
+    (void)p;
+    return granted == want;
+  }
+
+  absl::StatusOr<PolicyChange> Change(uint32_t ox, uint32_t oy, NodeId region) {
+    const Outcome& a = a_->outcome(ox);
+    const Outcome& b = b_->outcome(oy);
+    PolicyChange c;
+    c.from = Public(a, 0);
+    c.to = Public(b, 1);
+    c.old_rules = RuleNames(a, old_);
+    c.new_rules = RuleNames(b, new_);
+    const std::vector<detail::Cube> cubes = detail::CubesOf(store_, region);
+    c.when = detail::RegionText(space_, store_, cubes);
+    for (const auto& cube : cubes) c.conjunctions.push_back(detail::CubeLiterals(space_, store_, cube));
+    std::string failed;
+    for (const auto& cube : cubes) {
+      std::optional<json::object> w = detail::WitnessOf(space_, store_, cube);
+      if (!w) continue;
+      const std::string text = json::serialize(*w);
+      absl::StatusOr<Request> ra = old_.ParseRequest(text);
+      absl::StatusOr<Request> rb = new_.ParseRequest(text);
+      if (!ra.ok() || !rb.ok()) {
+        failed = text;
+        continue;
+      }
+      const Decision da = old_.Decide(*ra), db = new_.Decide(*rb);
+      if (Matches(da, a, old_, *w, space_, 0) && Matches(db, b, new_, *w, space_, 1)) {
+        c.witness = text;
+        return c;
+      }
+      failed = absl::StrCat(text, " (old: ", da.ToText(), "; new: ", db.ToText(), ")");
+    }
+    if (!failed.empty()) {
+      return absl::InternalError(absl::StrCat(
+          "the analysis claims ", OutcomeText(c.from), " → ", OutcomeText(c.to), " when ", c.when,
+          ", but its witness ", failed, " does not decide so; please report this bug"));
+    }
+    c.note = "no request in this region could be constructed: its conditions may contradict "
+             "each other (the analysis could not decide)";
+    return c;
+  }
+
+  const Policy& old_;
+  const Policy& new_;
+  detail::RequestSpace space_;
+  DiagramStore store_;
+  const detail::PolicyDiagram* a_ = nullptr;
+  const detail::PolicyDiagram* b_ = nullptr;
+  std::map<std::tuple<NodeId, NodeId, std::vector<uint32_t>>, NodeId> memo_;
+  std::map<std::pair<uint32_t, uint32_t>, size_t> group_index_;
+  std::vector<std::pair<uint32_t, uint32_t>> groups_;
+};
+
+std::string Label(const std::string& name, const std::string& version) {
+  return version.empty() ? name : absl::StrCat(name, " (", version, ")");
+}
+
+std::string Reasons(const DiffOutcome& o, const std::vector<std::string>& rules) {
+  if (o.open) return absl::StrCat("open, left open by ", absl::StrJoin(rules, ", "));
+  if (rules.empty()) return absl::StrCat(EffectText(o.effect), " by default");
+  return absl::StrCat(EffectText(o.effect), " by ", absl::StrJoin(rules, ", "));
+}
+
+json::object OutcomeJson(const DiffOutcome& o) {
+  json::object j;
+  j["effect"] = EffectText(o.effect);
+  j["open"] = o.open;
+  json::array may;
+  for (const auto& m : o.may_disclose) may.push_back(json::value(m));
+  if (!o.open && o.effect != Effect::kDeny) {
+    j["granted"] = o.all_items ? json::value("requested") : json::value(may);
+  } else {
+    j["granted"] = json::array();
+  }
+  json::array ob;
+  for (const auto& s : o.obligations) ob.push_back(json::value(s));
+  j["obligations"] = std::move(ob);
+  return j;
+}
+
+json::array Strings(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.push_back(json::value(s));
+  return a;
+}
+
+}  // namespace
+
+std::string OutcomeText(const DiffOutcome& o) {
+  if (o.open) return "review (open: information missing)";
+  std::string out = EffectText(o.effect);
+  if (o.effect != Effect::kDeny) {
+    if (o.all_items) {
+      absl::StrAppend(&out, ", granted what is requested");
+    } else if (o.may_disclose.empty()) {
+      absl::StrAppend(&out, ", granted nothing");
+    } else {
+      absl::StrAppend(&out, ", granted {", absl::StrJoin(o.may_disclose, ", "), "} ∩ requested");
+    }
+  }
+  if (!o.obligations.empty())
+    absl::StrAppend(&out, "; obligations ", absl::StrJoin(o.obligations, ", "));
+  return out;
+}
+
+std::string PolicyDiff::ToText() const {
+  std::string out = absl::StrCat(Label(old_name, old_version), " → ", Label(new_name, new_version));
+  if (changes.empty()) return out + ": no change\n";
+  absl::StrAppend(&out, ": ", changes.size(), changes.size() == 1 ? " kind" : " kinds",
+                  " of change\n");
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const PolicyChange& c = changes[i];
+    absl::StrAppend(&out, "\n", i + 1, ". ", OutcomeText(c.from), " → ", OutcomeText(c.to), "\n");
+    if (c.conjunctions.size() <= 1) {
+      absl::StrAppend(&out, "   when ", absl::StrJoin(c.conjunctions.empty() ? std::vector<std::string>{"true"} : c.conjunctions[0], "\n    and "), "\n");
+    } else {
+      absl::StrAppend(&out, "   when");
+      for (size_t k = 0; k < c.conjunctions.size(); ++k) {
+        absl::StrAppend(&out, k == 0 ? "  " : "\n     or ", "(",
+                        absl::StrJoin(c.conjunctions[k], "\n         and "), ")");
+      }
+      absl::StrAppend(&out, "\n");
+    }
+    absl::StrAppend(&out, "   was: ", Reasons(c.from, c.old_rules),
+                    " · now: ", Reasons(c.to, c.new_rules), "\n");
+    if (!c.witness.empty()) absl::StrAppend(&out, "   e.g. ", c.witness, "\n");
+    if (!c.note.empty()) absl::StrAppend(&out, "   note: ", c.note, "\n");
+  }
+  return out;
+}
+
+std::string PolicyDiff::ToJson() const {
+  json::object j;
+  j["old"] = {{"name", old_name}, {"version", old_version}};
+  j["new"] = {{"name", new_name}, {"version", new_version}};
+  json::array cs;
+  for (const PolicyChange& c : changes) {
+    json::object o;
+    o["from"] = OutcomeJson(c.from);
+    o["to"] = OutcomeJson(c.to);
+    json::array any;
+    for (const auto& conj : c.conjunctions) any.push_back(Strings(conj));
+    o["region"] = {{"when", c.when}, {"any_of", std::move(any)}};
+    o["witness"] = c.witness.empty() ? json::value(nullptr) : json::parse(c.witness);
+    if (!c.note.empty()) o["note"] = c.note;
+    o["old_rules"] = Strings(c.old_rules);
+    o["new_rules"] = Strings(c.new_rules);
+    cs.push_back(std::move(o));
+  }
+  j["changes"] = std::move(cs);
+  return json::serialize(j);
+}
+
+absl::StatusOr<PolicyDiff> Diff(const Policy& old_policy, const Policy& new_policy) {
+  const detail::Model& a = detail::PolicyAccess::Data(old_policy).model;
+  const detail::Model& b = detail::PolicyAccess::Data(new_policy).model;
+  absl::StatusOr<detail::RequestSpace> space = detail::RequestSpace::Build({&a, &b});
+  if (!space.ok()) return space.status();
+  return Differ(old_policy, new_policy, std::move(*space)).Run();
+}
+
+}  // namespace writ

@@ -64,8 +64,10 @@ struct PolicyDiff {
   std::vector<PolicyChange> changes;  // empty: the policies decide every request alike
 
   // For people: the changes numbered, each with its transition, region,
-  // rules and witness.
-  WRIT_API std::string ToText() const;
+  // rules and witness; changes between settled decisions first, then those
+  // where information is missing. A region of more than six alternatives
+  // shows six and how many more unless `full`.
+  WRIT_API std::string ToText(bool full = false) const;
   // {"old": {...}, "new": {...}, "changes": [...]}.
   WRIT_API std::string ToJson() const;
 };

@@ -11,6 +11,7 @@
 // space for this) and compares what each side grants for each request.
 #include "writ/diff.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <map>
 
@@ -66,7 +67,17 @@ class Differ {
     out.old_version = old_.version();
     out.new_name = new_.name();
     out.new_version = new_.version();
-    for (uint32_t g = 0; g < groups_.size(); ++g) {
+    // Changes between settled decisions first (what the texts say), then
+    // those where information is missing on one side or both; in the order
+    // the walk found them within each.
+    std::vector<uint32_t> order(groups_.size());
+    for (uint32_t g = 0; g < order.size(); ++g) order[g] = g;
+    auto open = [&](uint32_t g) {
+      return a.outcome(groups_[g].first).open || b.outcome(groups_[g].second).open;
+    };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t x, uint32_t y) { return !open(x) && open(y); });
+    for (uint32_t g : order) {
       const NodeId region =
           store_.MapTerminals(product, [g](uint32_t t) { return t == g + 1 ? 1u : 0u; });
       absl::StatusOr<PolicyChange> change = Change(groups_[g].first, groups_[g].second, region);
@@ -211,9 +222,10 @@ class Differ {
     c.to = Public(b, 1);
     c.old_rules = RuleNames(a, old_);
     c.new_rules = RuleNames(b, new_);
-    const std::vector<detail::Cube> cubes = detail::CubesOf(store_, region);
+    const std::vector<detail::Cube> cubes = detail::CubesOf(space_, store_, region);
     c.when = detail::RegionText(space_, store_, cubes);
-    for (const auto& cube : cubes) c.conjunctions.push_back(detail::CubeLiterals(space_, store_, cube));
+    for (const auto& cube : cubes)
+      c.conjunctions.push_back(detail::CubeLiterals(space_, store_, cube));
     std::string failed;
     for (const auto& cube : cubes) {
       std::optional<json::object> w = detail::WitnessOf(space_, store_, cube);
@@ -237,8 +249,9 @@ class Differ {
           "the analysis claims ", OutcomeText(c.from), " → ", OutcomeText(c.to), " when ", c.when,
           ", but its witness ", failed, " does not decide so; please report this bug"));
     }
-    c.note = "no request in this region could be constructed: its conditions may contradict "
-             "each other (the analysis could not decide)";
+    c.note =
+        "no request in this region could be constructed: its conditions may contradict "
+        "each other (the analysis could not decide)";
     return c;
   }
 
@@ -305,24 +318,40 @@ std::string OutcomeText(const DiffOutcome& o) {
   return out;
 }
 
-std::string PolicyDiff::ToText() const {
+std::string PolicyDiff::ToText(bool full) const {
   std::string out = absl::StrCat(Label(old_name, old_version), " → ", Label(new_name, new_version));
   if (changes.empty()) return out + ": no change\n";
+  auto involves_missing = [](const PolicyChange& c) { return c.from.open || c.to.open; };
+  const size_t settled = static_cast<size_t>(std::count_if(
+      changes.begin(), changes.end(), [&](const auto& c) { return !involves_missing(c); }));
   absl::StrAppend(&out, ": ", changes.size(), changes.size() == 1 ? " kind" : " kinds",
-                  " of change\n");
+                  " of change");
+  if (settled != changes.size())
+    absl::StrAppend(&out, " (", settled, " between settled decisions, ", changes.size() - settled,
+                    " where information is missing)");
+  absl::StrAppend(&out, "\n");
+  constexpr size_t kShown = 6;
   for (size_t i = 0; i < changes.size(); ++i) {
     const PolicyChange& c = changes[i];
+    if (i == settled && settled > 0) absl::StrAppend(&out, "\nWhere information is missing:\n");
     absl::StrAppend(&out, "\n", i + 1, ". ", OutcomeText(c.from), " → ", OutcomeText(c.to), "\n");
-    if (c.conjunctions.size() <= 1) {
-      absl::StrAppend(&out, "   when ", absl::StrJoin(c.conjunctions.empty() ? std::vector<std::string>{"true"} : c.conjunctions[0], "\n    and "), "\n");
-    } else {
-      absl::StrAppend(&out, "   when");
-      for (size_t k = 0; k < c.conjunctions.size(); ++k) {
-        absl::StrAppend(&out, k == 0 ? "  " : "\n     or ", "(",
-                        absl::StrJoin(c.conjunctions[k], "\n         and "), ")");
+    const detail::Factored f = detail::Factor(c.conjunctions);
+    std::vector<std::string> lines = f.common;
+    if (!f.alternatives.empty()) {
+      std::string alts;
+      const size_t shown = full ? f.alternatives.size() : std::min(kShown, f.alternatives.size());
+      for (size_t k = 0; k < shown; ++k) {
+        const auto& a = f.alternatives[k];
+        absl::StrAppend(&alts, k == 0 ? (lines.empty() ? "   " : "(   ") : "\n         or ",
+                        a.empty() ? "true" : absl::StrJoin(a, "\n            and "));
       }
-      absl::StrAppend(&out, "\n");
+      if (shown < f.alternatives.size())
+        absl::StrAppend(&alts, "\n         or … ", f.alternatives.size() - shown,
+                        " more (writ diff --full lists them all)");
+      lines.push_back(lines.empty() ? alts : alts + ")");
     }
+    if (lines.empty()) lines.push_back("true");
+    absl::StrAppend(&out, "   when ", absl::StrJoin(lines, "\n    and "), "\n");
     absl::StrAppend(&out, "   was: ", Reasons(c.from, c.old_rules),
                     " · now: ", Reasons(c.to, c.new_rules), "\n");
     if (!c.witness.empty()) absl::StrAppend(&out, "   e.g. ", c.witness, "\n");

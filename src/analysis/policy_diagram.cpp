@@ -198,7 +198,8 @@ Pair PolicyDiagram::Compare(const Expr& e) {
       const SpaceAttr& X = space_.attrs()[x];
       NodeId f = kF;
       for (uint32_t c = 0; c < X.classes.size(); ++c)
-        f = store_.Or(f, store_.And(store_.Literal(X.var, uint64_t{1} << (c + 1)), MemberBit(s, c)));
+        f = store_.Or(f,
+                      store_.And(store_.Literal(X.var, uint64_t{1} << (c + 1)), MemberBit(s, c)));
       if (e.op == Op::kNotIn) f = store_.Not(f);
       return with_presence(present, f);
     }
@@ -224,13 +225,12 @@ Pair PolicyDiagram::Compare(const Expr& e) {
   const SpaceAttr& A = space_.attrs()[a];
   const NodeId present = Present(a);
   if (A.type != AttributeType::kEnumSet) {
-    return with_presence(present, ScalarWhere(a, [&](const Value& v) {
-                           return ConstantComparisonHolds(e, m_, v);
-                         }));
+    return with_presence(
+        present, ScalarWhere(a, [&](const Value& v) { return ConstantComparisonHolds(e, m_, v); }));
   }
   const Value c = FoldConstant(la ? r : l, m_);
-  const uint64_t k = c.type.kind == TypeKind::kEnum ? SpaceMask(a, uint64_t{1} << c.i)
-                                                    : SpaceMask(a, c.mask);
+  const uint64_t k =
+      c.type.kind == TypeKind::kEnum ? SpaceMask(a, uint64_t{1} << c.i) : SpaceMask(a, c.mask);
   NodeId any = kF, all_k = kT, within = kT;
   for (uint32_t s = 0; s < A.members.size(); ++s) {
     const NodeId bit = MemberBit(a, s);
@@ -272,7 +272,8 @@ NodeId PolicyDiagram::BuildOutcomes() {
   // The outcome, variable by variable over every rule's two diagrams at
   // once; where all are settled, the combining rule decides.
   std::map<std::tuple<Effect, bool, uint64_t, std::vector<uint32_t>>, uint32_t> interned;
-  const int32_t items = m_.items_attr >= 0 ? static_cast<int32_t>(space_.AttrOf(model_, m_.items_attr)) : -1;
+  const int32_t items =
+      m_.items_attr >= 0 ? static_cast<int32_t>(space_.AttrOf(model_, m_.items_attr)) : -1;
   auto leaf = [&](const std::vector<NodeId>& tuple) -> NodeId {
     std::vector<Tri> status(m_.rules.size());
     for (size_t i = 0; i < status.size(); ++i)

@@ -14,34 +14,124 @@ namespace {
 
 uint64_t Full(uint32_t domain) { return domain >= 64 ? ~uint64_t{0} : (uint64_t{1} << domain) - 1; }
 
-bool Within(const Cube& a, const Cube& b) {  // a ⊆ b
-  for (size_t v = 0; v < a.size(); ++v)
-    if ((a[v] & ~b[v]) != 0) return false;
+// Whether variable v (or the extra entry v) of a cube means nothing for
+// the requests the cube holds: a relation when one of its attributes is
+// missing in every one of them, a set's members when the set is.
+bool DontCare(const Cube& c, size_t v, const RequestSpace& space, size_t vars) {
+  if (v >= vars) {
+    const SpaceAttr& attr = space.attrs()[v - vars];
+    return attr.type == AttributeType::kEnumSet && !attr.member_vars.empty() && c[attr.var] == 0b01;
+  }
+  const SpaceVar& var = space.vars()[v];
+  if (var.kind == VarKind::kRelation)
+    return c[space.attrs()[var.attr].var] == 1 || c[space.attrs()[var.other].var] == 1;
+  if (var.kind == VarKind::kSetMember) return c[space.attrs()[var.attr].var] == 0b01;
+  return false;
+}
+
+// Whether every request of cube a is in cube b.
+bool Within(const Cube& a, const Cube& b, const RequestSpace& space, size_t vars) {
+  for (size_t v = 0; v < vars; ++v)
+    if (!DontCare(a, v, space, vars) && (a[v] & ~b[v]) != 0) return false;
+  for (size_t k = vars; k < b.size(); ++k) {
+    if (b[k] == 0 || DontCare(a, k, space, vars)) continue;
+    if (a[k] != 0 && (a[k] & ~b[k]) == 0) continue;
+    // a asks for one of b's members outright.
+    const SpaceAttr& attr = space.attrs()[k - vars];
+    bool has = false;
+    for (uint32_t m = 0; m < attr.member_vars.size(); ++m)
+      if (((b[k] >> m) & 1) && a[attr.member_vars[m]] == 0b10) has = true;
+    if (!has) return false;
+  }
   return true;
 }
 
-void Merge(std::vector<Cube>& cubes) {
+// (C and one of P in) or (C and none of P in and z in) is C and one of P + z
+// in: the cubes' conditions on an enum set's members grow a contains_any.
+bool MergeAny(const Cube& a, const Cube& b, const SpaceAttr& attr, size_t extra, Cube& out) {
+  const auto& mv = attr.member_vars;
+  if (b[extra] != 0) return false;
+  std::vector<uint64_t> candidates;
+  if (a[extra] != 0) {
+    candidates.push_back(a[extra]);
+  } else {
+    for (uint32_t m = 0; m < mv.size(); ++m)
+      if (a[mv[m]] == 0b10) candidates.push_back(uint64_t{1} << m);
+  }
+  for (uint64_t p : candidates) {
+    for (uint32_t z = 0; z < mv.size(); ++z) {
+      if (((p >> z) & 1) || b[mv[z]] != 0b10 || a[mv[z]] != 0b11) continue;
+      bool ok = true;
+      for (uint32_t m = 0; m < mv.size() && ok; ++m) {
+        if (m == z) continue;
+        if ((p >> m) & 1) {
+          ok = b[mv[m]] == 0b01;
+        } else {
+          ok = a[mv[m]] == b[mv[m]];
+        }
+      }
+      if (!ok) continue;
+      out = a;
+      for (uint32_t m = 0; m < mv.size(); ++m)
+        if (((p >> m) & 1) || m == z) out[mv[m]] = 0b11;
+      out[extra] = p | (uint64_t{1} << z);
+      return true;
+    }
+  }
+  return false;
+}
+
+void Merge(std::vector<Cube>& cubes, const RequestSpace& space, size_t vars) {
   for (bool changed = true; changed;) {
     changed = false;
     for (size_t i = 0; i < cubes.size() && !changed; ++i) {
       for (size_t j = 0; j < cubes.size() && !changed; ++j) {
         if (i == j) continue;
-        if (Within(cubes[j], cubes[i])) {
+        if (Within(cubes[j], cubes[i], space, vars)) {
           cubes.erase(cubes.begin() + static_cast<long>(j));
           changed = true;
           break;
         }
-        int differing = -1;
-        for (size_t v = 0; v < cubes[i].size(); ++v) {
-          if (cubes[i][v] == cubes[j][v]) continue;
-          if (differing >= 0) {
-            differing = -2;
-            break;
-          }
-          differing = static_cast<int>(v);
+        // Where the two differ, on variables that mean something to both.
+        std::vector<size_t> diff;
+        for (size_t v = 0; v < cubes[i].size() && diff.size() <= 64; ++v)
+          if (cubes[i][v] != cubes[j][v] && !DontCare(cubes[i], v, space, vars) &&
+              !DontCare(cubes[j], v, space, vars))
+            diff.push_back(v);
+        if (diff.size() == 1 && diff[0] < vars) {
+          // The union: the differing variable's values joined, and each
+          // variable that means nothing to one cube as the other has it.
+          Cube merged = cubes[i];
+          merged[diff[0]] |= cubes[j][diff[0]];
+          for (size_t v = 0; v < merged.size(); ++v)
+            if (v != diff[0] && DontCare(cubes[i], v, space, vars)) merged[v] = cubes[j][v];
+          cubes[i] = std::move(merged);
+          cubes.erase(cubes.begin() + static_cast<long>(j));
+          changed = true;
+          break;
         }
-        if (differing >= 0) {
-          cubes[i][differing] |= cubes[j][differing];
+        diff.clear();
+        for (size_t v = 0; v < cubes[i].size() && diff.size() <= 64; ++v)
+          if (cubes[i][v] != cubes[j][v]) diff.push_back(v);
+        // Only in one enum set's members (and its contains_any).
+        const size_t first = diff.empty() ? 0 : diff[0];
+        const uint32_t set_attr = first < vars ? space.vars()[first].attr : 0;
+        if (diff.empty() || first >= vars || space.vars()[first].kind != VarKind::kSetMember)
+          continue;
+        bool one_set = true;
+        for (size_t v : diff) {
+          if (v < vars) {
+            one_set &=
+                space.vars()[v].kind == VarKind::kSetMember && space.vars()[v].attr == set_attr;
+          } else {
+            one_set &= v - vars == set_attr;
+          }
+        }
+        if (!one_set) continue;
+        const SpaceAttr& attr = space.attrs()[set_attr];
+        Cube merged;
+        if (MergeAny(cubes[i], cubes[j], attr, vars + set_attr, merged)) {
+          cubes[i] = std::move(merged);
           cubes.erase(cubes.begin() + static_cast<long>(j));
           changed = true;
         }
@@ -195,9 +285,9 @@ std::string ScalarText(const RequestSpace& space, const SpaceAttr& attr, uint64_
       for (uint32_t c : in) {
         std::vector<std::string> lits;
         for (const auto& [e, k] : attr.atoms)
-          lits.push_back(AtomText(space, attr, *e, k,
-                                  ConstantComparisonHolds(*e, *space.models()[k],
-                                                          attr.classes[c].representative)));
+          lits.push_back(AtomText(
+              space, attr, *e, k,
+              ConstantComparisonHolds(*e, *space.models()[k], attr.classes[c].representative)));
         std::sort(lits.begin(), lits.end());
         lits.erase(std::unique(lits.begin(), lits.end()), lits.end());
         alternatives.push_back(absl::StrJoin(lits, " and "));
@@ -208,12 +298,77 @@ std::string ScalarText(const RequestSpace& space, const SpaceAttr& attr, uint64_
   }
 }
 
+// The requests of a cube, as a diagram.
+NodeId CubeDiagram(const RequestSpace& space, DiagramStore& store, const Cube& c) {
+  const size_t vars = store.var_count();
+  NodeId out = DiagramStore::kTrue;
+  for (size_t v = vars; v-- > 0;)
+    if (c[v] != Full(store.domain(static_cast<uint32_t>(v))))
+      out = store.And(store.Literal(static_cast<uint32_t>(v), c[v]), out);
+  for (size_t k = vars; k < c.size(); ++k) {
+    if (c[k] == 0) continue;
+    const SpaceAttr& attr = space.attrs()[k - vars];
+    NodeId any = DiagramStore::kFalse;
+    for (uint32_t m = 0; m < attr.member_vars.size(); ++m)
+      if ((c[k] >> m) & 1) any = store.Or(any, store.Literal(attr.member_vars[m], 0b10));
+    // On a present set (a missing one has no members to ask about).
+    out = store.And(out, store.Or(any, store.Literal(attr.var, 0b01)));
+  }
+  return out;
+}
+
+// Espresso's two steps, checked exactly on the diagram: grow each cube's
+// literals while the cube stays inside the region (fewer, shorter
+// conditions), then drop each cube the others cover.
+void Simplify(std::vector<Cube>& cubes, const RequestSpace& space, DiagramStore& store,
+              NodeId region) {
+  const size_t vars = store.var_count();
+  const NodeId outside = store.Not(region);
+  auto inside = [&](const Cube& c) {
+    return store.And(CubeDiagram(space, store, c), outside) == DiagramStore::kFalse;
+  };
+  for (Cube& c : cubes) {
+    for (size_t v = 0; v < vars; ++v) {
+      const uint64_t full = Full(store.domain(static_cast<uint32_t>(v)));
+      if (c[v] == full) continue;
+      Cube wider = c;
+      wider[v] = full;
+      if (inside(wider)) {
+        c = std::move(wider);
+        continue;
+      }
+      for (uint32_t value = 0; value < store.domain(static_cast<uint32_t>(v)); ++value) {
+        if ((c[v] >> value) & 1) continue;
+        wider = c;
+        wider[v] |= uint64_t{1} << value;
+        if (inside(wider)) c = std::move(wider);
+      }
+    }
+    for (size_t k = vars; k < c.size(); ++k) {
+      if (c[k] == 0) continue;
+      Cube wider = c;
+      wider[k] = 0;
+      if (inside(wider)) c = std::move(wider);
+    }
+  }
+  Merge(cubes, space, vars);
+  // Irredundant: a cube the union of the others covers goes (the largest
+  // cubes are kept first).
+  for (size_t i = cubes.size(); i-- > 0;) {
+    NodeId others = DiagramStore::kFalse;
+    for (size_t j = 0; j < cubes.size(); ++j)
+      if (j != i) others = store.Or(others, CubeDiagram(space, store, cubes[j]));
+    if (store.And(CubeDiagram(space, store, cubes[i]), store.Not(others)) == DiagramStore::kFalse)
+      cubes.erase(cubes.begin() + static_cast<long>(i));
+  }
+}
+
 }  // namespace
 
-std::vector<Cube> CubesOf(const DiagramStore& store, NodeId region) {
+std::vector<Cube> CubesOf(const RequestSpace& space, DiagramStore& store, NodeId region) {
   absl::flat_hash_map<NodeId, std::vector<Cube>> memo;
   const size_t vars = store.var_count();
-  Cube any(vars);
+  Cube any(vars + space.attrs().size(), 0);
   for (uint32_t v = 0; v < vars; ++v) any[v] = Full(store.domain(v));
   auto go = [&](auto&& self, NodeId n) -> std::vector<Cube> {
     if (n == DiagramStore::kFalse) return {};
@@ -238,12 +393,13 @@ std::vector<Cube> CubesOf(const DiagramStore& store, NodeId region) {
         out.push_back(std::move(c));
       }
     }
-    Merge(out);
+    Merge(out, space, vars);
     memo.emplace(n, out);
     return out;
   };
   std::vector<Cube> cubes = go(go, region);
-  Merge(cubes);
+  Merge(cubes, space, vars);
+  Simplify(cubes, space, store, region);
   return cubes;
 }
 
@@ -254,7 +410,15 @@ std::vector<std::string> CubeLiterals(const RequestSpace& space, const DiagramSt
     return (cube[space.attrs()[a].var] & 1) != 0;  // value 0: missing, or the set's absence
   };
   std::set<uint32_t> done;
-  for (uint32_t v = 0; v < cube.size(); ++v) {
+  const size_t vars = store.var_count();
+  // Attributes a relation of the cube compares: presence is implied there.
+  std::set<uint32_t> compared;
+  for (uint32_t v = 0; v < vars; ++v)
+    if (space.vars()[v].kind == VarKind::kRelation && cube[v] != Full(store.domain(v))) {
+      compared.insert(space.vars()[v].attr);
+      compared.insert(space.vars()[v].other);
+    }
+  for (uint32_t v = 0; v < vars; ++v) {
     const uint64_t full = Full(store.domain(v));
     const SpaceVar& var = space.vars()[v];
     const SpaceAttr& attr = space.attrs()[var.attr];
@@ -281,10 +445,10 @@ std::vector<std::string> CubeLiterals(const RequestSpace& space, const DiagramSt
       if (present == 0) {
         out.push_back(absl::StrCat(attr.path, " is missing"));
       } else if (present == all_present) {
-        out.push_back(absl::StrCat(attr.path, " is present"));
+        if (!compared.count(var.attr)) out.push_back(absl::StrCat(attr.path, " is present"));
       } else if (missing) {
-        out.push_back(absl::StrCat("(", attr.path, " is missing or ",
-                                   ScalarText(space, attr, present), ")"));
+        out.push_back(
+            absl::StrCat("(", attr.path, " is missing or ", ScalarText(space, attr, present), ")"));
       } else {
         out.push_back(ScalarText(space, attr, present));
       }
@@ -303,9 +467,12 @@ std::vector<std::string> CubeLiterals(const RequestSpace& space, const DiagramSt
       out.push_back(absl::StrCat(attr.path, " is missing"));
       continue;
     }
-    std::vector<std::string> parts;
+    std::vector<std::string> parts, any;
+    for (uint32_t m = 0; m < attr.members.size(); ++m)
+      if ((cube[vars + var.attr] >> m) & 1) any.push_back(attr.members[m]);
     if (in.size() == 1) parts.push_back(absl::StrCat(attr.path, " contains ", in[0]));
     if (in.size() > 1) parts.push_back(absl::StrCat(attr.path, " contains_all ", Braced(in)));
+    if (!any.empty()) parts.push_back(absl::StrCat(attr.path, " contains_any ", Braced(any)));
     if (!not_in.empty())
       parts.push_back(absl::StrCat(attr.path, " contains_none ", Braced(not_in)));
     if (parts.empty()) {
@@ -322,17 +489,46 @@ std::vector<std::string> CubeLiterals(const RequestSpace& space, const DiagramSt
   return out;
 }
 
+Factored Factor(const std::vector<std::vector<std::string>>& conjunctions) {
+  Factored f;
+  if (conjunctions.size() == 1) {
+    f.common = conjunctions[0];
+    return f;
+  }
+  for (const std::string& lit : conjunctions[0]) {
+    bool everywhere = true;
+    for (const auto& c : conjunctions) everywhere &= std::find(c.begin(), c.end(), lit) != c.end();
+    if (everywhere) f.common.push_back(lit);
+  }
+  for (const auto& c : conjunctions) {
+    std::vector<std::string> rest;
+    for (const std::string& lit : c)
+      if (std::find(f.common.begin(), f.common.end(), lit) == f.common.end()) rest.push_back(lit);
+    f.alternatives.push_back(std::move(rest));
+  }
+  return f;
+}
+
 std::string RegionText(const RequestSpace& space, const DiagramStore& store,
                        const std::vector<Cube>& cubes) {
   if (cubes.empty()) return "false";
-  std::vector<std::string> parts;
+  std::vector<std::vector<std::string>> conjunctions;
   for (const Cube& c : cubes) {
-    std::vector<std::string> lits = CubeLiterals(space, store, c);
-    if (lits.empty()) return "true";
-    std::string t = absl::StrJoin(lits, " and ");
-    parts.push_back(cubes.size() > 1 && lits.size() > 1 ? absl::StrCat("(", t, ")") : t);
+    conjunctions.push_back(CubeLiterals(space, store, c));
+    if (conjunctions.back().empty()) return "true";
   }
-  return absl::StrJoin(parts, " or ");
+  const Factored f = Factor(conjunctions);
+  std::vector<std::string> parts = f.common;
+  if (!f.alternatives.empty()) {
+    std::vector<std::string> alts;
+    for (const auto& a : f.alternatives) {
+      const std::string t = a.empty() ? "true" : absl::StrJoin(a, " and ");
+      alts.push_back(a.size() > 1 ? absl::StrCat("(", t, ")") : t);
+    }
+    parts.push_back(parts.empty() ? absl::StrJoin(alts, " or ")
+                                  : absl::StrCat("(", absl::StrJoin(alts, " or "), ")"));
+  }
+  return absl::StrJoin(parts, " and ");
 }
 
 }  // namespace writ::detail

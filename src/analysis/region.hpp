@@ -22,11 +22,20 @@
 
 namespace writ::detail {
 
-// Allowed values per variable (bit v: value v); every bit of the domain: any.
+// Allowed values per variable (bit v: value v; every bit of the domain: any),
+// then one entry per attribute of the space: for an enum set, members of
+// which at least one is in it (`contains_any`; 0: no such condition).
 using Cube = std::vector<uint64_t>;
 
 // The cubes of `region`, merged.
-std::vector<Cube> CubesOf(const DiagramStore& store, NodeId region);
+std::vector<Cube> CubesOf(const RequestSpace& space, DiagramStore& store, NodeId region);
+
+// Conditions shared by every alternative, and what is left of each.
+struct Factored {
+  std::vector<std::string> common;
+  std::vector<std::vector<std::string>> alternatives;  // empty if there is one cube
+};
+Factored Factor(const std::vector<std::vector<std::string>>& conjunctions);
 
 // One text per constrained attribute or relation of `cube`, in variable order.
 std::vector<std::string> CubeLiterals(const RequestSpace& space, const DiagramStore& store,

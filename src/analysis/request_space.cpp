@@ -25,6 +25,8 @@ std::pair<int64_t, int64_t> RangeOf(AttributeType t) {
   return {std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max()};
 }
 
+// The value a class's representative is chosen near, so that witnesses
+// read naturally: 0, or 2024-01-01 for dates.
 // What the walk of the conditions found.
 struct Uses {
   std::vector<uint32_t> order;  // space attributes in order of first use
@@ -55,6 +57,10 @@ std::string Instantiate(std::string_view pattern, std::string_view fill) {
 
 }  // namespace
 
+int64_t Pivot(AttributeType t) {
+  return t == AttributeType::kDate ? *DaysFromCivil(2024, 1, 1) : 0;
+}
+
 bool ConstantComparisonHolds(const Expr& e, const Model& model, const Value& v) {
   const Expr& l = e.children[0];
   const Expr& r = e.children[1];
@@ -70,7 +76,8 @@ int32_t RequestSpace::ClassOf(uint32_t a, const Value& v) const {
   if (attr.type == AttributeType::kEnum) return static_cast<int32_t>(v.i);
   auto signature = [&](const Value& x) {
     std::vector<bool> sig;
-    for (const auto& [e, k] : attr.atoms) sig.push_back(ConstantComparisonHolds(*e, *models_[k], x));
+    for (const auto& [e, k] : attr.atoms)
+      sig.push_back(ConstantComparisonHolds(*e, *models_[k], x));
     return sig;
   };
   const std::vector<bool> want = signature(v);
@@ -92,7 +99,8 @@ uint32_t RequestSpace::MemberOf(size_t model, uint32_t space_attr, uint32_t mode
   int32_t model_attr = -1;
   for (size_t i = 0; i < attr_of_[model].size(); ++i)
     if (attr_of_[model][i] == space_attr) model_attr = static_cast<int32_t>(i);
-  const std::string& name = m.schema.enums[m.schema.attrs[model_attr].enum_id].members[model_member];
+  const std::string& name =
+      m.schema.enums[m.schema.attrs[model_attr].enum_id].members[model_member];
   return static_cast<uint32_t>(std::find(a.members.begin(), a.members.end(), name) -
                                a.members.begin());
 }
@@ -125,19 +133,19 @@ absl::StatusOr<RequestSpace> RequestSpace::Build(const std::vector<const Model*>
       }
       SpaceAttr& a = space.attrs_[it->second];
       if (a.type != info.type) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "the two policies give '", info.path, "' different types (",
-            AV(AttributeTypeName(a.type)), " and ", AV(AttributeTypeName(info.type)),
-            "); the analysis compares policies over one schema"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("the two policies give '", info.path, "' different types (",
+                         AV(AttributeTypeName(a.type)), " and ", AV(AttributeTypeName(info.type)),
+                         "); the analysis compares policies over one schema"));
       }
       if (info.enum_id >= 0) {
         for (const std::string& m : s.enums[info.enum_id].members)
           if (std::find(a.members.begin(), a.members.end(), m) == a.members.end())
             a.members.push_back(m);
         if (a.members.size() > kMaxEnumMembers) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "the two policies' enums for '", info.path, "' have more than ", kMaxEnumMembers,
-              " members together"));
+          return absl::InvalidArgumentError(absl::StrCat("the two policies' enums for '", info.path,
+                                                         "' have more than ", kMaxEnumMembers,
+                                                         " members together"));
         }
       }
       space.attr_of_[k].push_back(it->second);
@@ -176,9 +184,9 @@ absl::StatusOr<RequestSpace> RequestSpace::Build(const std::vector<const Model*>
             } else if (ta == AttributeType::kString || tb == AttributeType::kString ||
                        ta == AttributeType::kStringSet || tb == AttributeType::kStringSet) {
               if (unsupported.ok())
-                unsupported = absl::UnimplementedError(absl::StrCat(
-                    "the analysis does not yet compare two string attributes ('", l.text, "' ",
-                    OpText(e.op), " '", r.text, "')"));
+                unsupported = absl::UnimplementedError(
+                    absl::StrCat("the analysis does not yet compare two string attributes ('",
+                                 l.text, "' ", OpText(e.op), " '", r.text, "')"));
             }
             return;
           }
@@ -270,7 +278,7 @@ absl::StatusOr<RequestSpace> RequestSpace::Build(const std::vector<const Model*>
       case AttributeType::kInt:
       case AttributeType::kDate: {
         const auto [lo, hi] = RangeOf(attr.type);
-        std::set<int64_t> points = {lo, hi, std::clamp<int64_t>(0, lo, hi)};
+        std::set<int64_t> points = {lo, hi, Pivot(attr.type)};
         for (const auto& [e, k] : atoms) {
           const Expr& side = IsAttribute(e->children[0]) ? e->children[1] : e->children[0];
           const int64_t c = FoldConstant(side, *models[k]).i;
@@ -329,6 +337,16 @@ absl::StatusOr<RequestSpace> RequestSpace::Build(const std::vector<const Model*>
         if (inserted) attr.classes.push_back({v, {}});
         cls = it->second;
         attr.classes[cls].candidates.push_back(v);
+        // Ints and dates: the candidate nearest the pivot represents its class.
+        if (IsOrdered(attr.type)) {
+          const int64_t p = Pivot(attr.type);
+          auto distance = [p](int64_t x) {
+            return x > p ? static_cast<uint64_t>(x) - static_cast<uint64_t>(p)
+                         : static_cast<uint64_t>(p) - static_cast<uint64_t>(x);
+          };
+          if (distance(v.i) < distance(attr.classes[cls].representative.i))
+            attr.classes[cls].representative = v;
+        }
       }
       if (IsOrdered(attr.type)) attr.line.push_back({v.i, cls});
     }

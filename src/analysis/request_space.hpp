@@ -56,17 +56,20 @@ struct SpaceAttr {
   // define the classes; ints and dates: the constants compared with.
   std::vector<std::pair<const Expr*, size_t>> atoms;
   std::vector<int64_t> constants;
-  uint32_t var = 0;  // scalar variable, or the set's presence variable
+  uint32_t var = 0;                   // scalar variable, or the set's presence variable
   std::vector<uint32_t> member_vars;  // enum sets: per member
 };
 
 struct SpaceVar {
   VarKind kind = VarKind::kScalar;
-  uint32_t attr = 0;   // the attribute (kRelation: the left one)
-  uint32_t other = 0;  // kRelation: the right attribute
+  uint32_t attr = 0;    // the attribute (kRelation: the left one)
+  uint32_t other = 0;   // kRelation: the right attribute
   uint32_t member = 0;  // kSetMember
   uint32_t domain = 2;
 };
+
+// The value witnesses are chosen near for an int (0) or a date (2024-01-01).
+int64_t Pivot(AttributeType t);
 
 // Relation variable values.
 inline constexpr uint32_t kRelLess = 0, kRelEqual = 1, kRelGreater = 2;

@@ -84,12 +84,20 @@ std::optional<json::object> WitnessOf(const RequestSpace& space, const DiagramSt
     for (uint32_t a : group)
       for (uint32_t c : present[a])
         for (const Value& v : attrs[a].classes[c].candidates) seeds.push_back(v.i);
+    // Nearest the pivot first, so that witnesses read naturally.
+    const int64_t pivot = Pivot(attrs[group[0]].type);
+    auto distance = [pivot](int64_t x) {
+      return x > pivot ? static_cast<uint64_t>(x) - static_cast<uint64_t>(pivot)
+                       : static_cast<uint64_t>(pivot) - static_cast<uint64_t>(x);
+    };
+    std::stable_sort(seeds.begin(), seeds.end(),
+                     [&](int64_t x, int64_t y) { return distance(x) < distance(y); });
     std::vector<std::vector<Value>> options(group.size());
     for (size_t g = 0; g < group.size(); ++g) {
       const uint32_t a = group[g];
       std::set<int64_t> tried;
       for (int64_t s : seeds) {
-        for (int64_t d : {-2, -1, 0, 1, 2}) {
+        for (int64_t d : {0, 1, -1, 2, -2}) {
           if ((d < 0 && s < std::numeric_limits<int64_t>::min() - d) ||
               (d > 0 && s > std::numeric_limits<int64_t>::max() - d))
             continue;
@@ -135,8 +143,16 @@ std::optional<json::object> WitnessOf(const RequestSpace& space, const DiagramSt
     if (attr.type != AttributeType::kEnumSet || attr.member_vars.empty()) continue;
     if (cube[attr.var] & 1) continue;  // may be missing
     json::array members;
-    for (uint32_t m = 0; m < attr.member_vars.size(); ++m)
-      if (cube[attr.member_vars[m]] == 0b10) members.push_back(json::value(attr.members[m]));
+    const uint64_t any = cube[store.var_count() + (&attr - attrs.data())];
+    bool any_met = any == 0;
+    for (uint32_t m = 0; m < attr.member_vars.size(); ++m) {
+      const bool in = cube[attr.member_vars[m]] == 0b10;
+      if (in) any_met |= (any >> m) & 1;
+      if (in || (!any_met && ((any >> m) & 1))) {
+        members.push_back(json::value(attr.members[m]));
+        any_met = true;
+      }
+    }
     Put(out, attr.path, std::move(members));
   }
   return out;

@@ -2,11 +2,12 @@
 // policies decide differently, as kinds of change (include/writ/diff.hpp).
 // Exit 0: no change; 1: changes; 2: usage; 3: a policy that cannot be read,
 // does not check, or cannot be compared with the other.
+#include "writ/diff.hpp"
+
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
 #include "cli/common.hpp"
-#include "writ/diff.hpp"
 #include "writ/writ.hpp"
 
 namespace writ::cli {
@@ -16,6 +17,7 @@ struct DiffOptions {
   std::string old_path, new_path;
   std::string format = "text";
   bool quiet = false;
+  bool full = false;
 };
 
 int Run(const DiffOptions& o) {
@@ -39,7 +41,7 @@ int Run(const DiffOptions& o) {
     return kUnreadable;
   }
   if (!o.quiet) {
-    std::cout << (o.format == "json" ? diff->ToJson() + "\n" : diff->ToText());
+    std::cout << (o.format == "json" ? diff->ToJson() + "\n" : diff->ToText(o.full));
     std::cout.flush();
     if (!std::cout) {
       std::cerr << "writ: cannot write the output\n";
@@ -65,6 +67,8 @@ Command AddDiff(CLI::App& root) {
   app->add_option("new", o->new_path, "The policy after the change")->required();
   app->add_option("--format,-f", o->format, "text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
+  app->add_flag("--full", o->full,
+                "Print every alternative of every region (text shows six per region)");
   app->add_flag("--quiet,-q", o->quiet, "Print nothing; the exit status says whether they differ");
   return {app, [o] { return Run(*o); }};
 }

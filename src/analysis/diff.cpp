@@ -77,9 +77,12 @@ class Differ {
     };
     std::stable_sort(order.begin(), order.end(),
                      [&](uint32_t x, uint32_t y) { return !open(x) && open(y); });
+    const NodeId consistent = space_.Consistent(store_);
     for (uint32_t g : order) {
-      const NodeId region =
-          store_.MapTerminals(product, [g](uint32_t t) { return t == g + 1 ? 1u : 0u; });
+      const NodeId region = store_.And(consistent, store_.MapTerminals(product, [g](uint32_t t) {
+        return t == g + 1 ? 1u : 0u;
+      }));
+      if (region == DiagramStore::kFalse) continue;  // no request takes it
       absl::StatusOr<PolicyChange> change = Change(groups_[g].first, groups_[g].second, region);
       if (!change.ok()) return change.status();
       out.changes.push_back(std::move(*change));

@@ -411,13 +411,17 @@ std::vector<std::string> CubeLiterals(const RequestSpace& space, const DiagramSt
   };
   std::set<uint32_t> done;
   const size_t vars = store.var_count();
-  // Attributes a relation of the cube compares: presence is implied there.
+  // Attributes a relation of the cube compares, where neither side may be
+  // missing: the comparison, true only on present values, says they are.
   std::set<uint32_t> compared;
-  for (uint32_t v = 0; v < vars; ++v)
-    if (space.vars()[v].kind == VarKind::kRelation && cube[v] != Full(store.domain(v))) {
-      compared.insert(space.vars()[v].attr);
-      compared.insert(space.vars()[v].other);
+  for (uint32_t v = 0; v < vars; ++v) {
+    const SpaceVar& var = space.vars()[v];
+    if (var.kind == VarKind::kRelation && cube[v] != Full(store.domain(v)) &&
+        !may_be_missing(var.attr) && !may_be_missing(var.other)) {
+      compared.insert(var.attr);
+      compared.insert(var.other);
     }
+  }
   for (uint32_t v = 0; v < vars; ++v) {
     const uint64_t full = Full(store.domain(v));
     const SpaceVar& var = space.vars()[v];

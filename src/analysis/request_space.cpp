@@ -86,6 +86,49 @@ int32_t RequestSpace::ClassOf(uint32_t a, const Value& v) const {
   return -1;
 }
 
+NodeId RequestSpace::Consistent(DiagramStore& store) const {
+  // The values of a class as inclusive ranges along the line (every value
+  // between two neighbouring candidates of a class is in that class).
+  auto ranges = [&](const SpaceAttr& attr, uint32_t cls) {
+    std::vector<std::pair<int64_t, int64_t>> out;
+    for (size_t i = 0; i < attr.line.size(); ++i) {
+      if (attr.line[i].second != cls) continue;
+      if (!out.empty() && i > 0 && attr.line[i - 1].second == cls) {
+        out.back().second = attr.line[i].first;
+      } else {
+        out.push_back({attr.line[i].first, attr.line[i].first});
+      }
+    }
+    return out;
+  };
+  NodeId all = DiagramStore::kTrue;
+  for (uint32_t v = 0; v < vars_.size(); ++v) {
+    if (vars_[v].kind != VarKind::kRelation) continue;
+    const SpaceAttr& x = attrs_[vars_[v].attr];
+    const SpaceAttr& y = attrs_[vars_[v].other];
+    // Either missing: any relation (it means nothing).
+    NodeId ok = store.Or(store.Literal(x.var, 1), store.Literal(y.var, 1));
+    for (uint32_t cx = 0; cx < x.classes.size(); ++cx) {
+      const auto rx = ranges(x, cx);
+      for (uint32_t cy = 0; cy < y.classes.size(); ++cy) {
+        const auto ry = ranges(y, cy);
+        if (rx.empty() || ry.empty()) continue;
+        uint64_t possible = 0;
+        if (rx.front().first < ry.back().second) possible |= uint64_t{1} << kRelLess;
+        if (rx.back().second > ry.front().first) possible |= uint64_t{1} << kRelGreater;
+        for (const auto& a : rx)
+          for (const auto& b : ry)
+            if (a.first <= b.second && b.first <= a.second) possible |= uint64_t{1} << kRelEqual;
+        ok = store.Or(ok, store.And(store.And(store.Literal(x.var, uint64_t{1} << (cx + 1)),
+                                              store.Literal(y.var, uint64_t{1} << (cy + 1))),
+                                    store.Literal(v, possible)));
+      }
+    }
+    all = store.And(all, ok);
+  }
+  return all;
+}
+
 int32_t RequestSpace::RelationVar(uint32_t a, uint32_t b, bool& swapped) const {
   swapped = a > b;
   const uint64_t key = swapped ? (uint64_t{b} << 32 | a) : (uint64_t{a} << 32 | b);
@@ -315,6 +358,23 @@ absl::StatusOr<RequestSpace> RequestSpace::Build(const std::vector<const Model*>
               if (!s.empty()) strings.insert(s.substr(0, s.size() - 1));
             }
           }
+        }
+        // Strings that match several patterns at once: one pattern's
+        // instance inside another's star, and two instances end to end.
+        std::vector<std::string> patterns;
+        for (const auto& [e, k] : atoms)
+          if (e->op == Op::kLike) {
+            const Expr& side = IsAttribute(e->children[0]) ? e->children[1] : e->children[0];
+            patterns.push_back(FoldConstant(side, *models[k]).s);
+          }
+        const std::set<std::string> plain = strings;
+        for (const std::string& p : patterns) {
+          for (const std::string& q : patterns) {
+            strings.insert(Instantiate(p, "") + Instantiate(q, ""));
+            strings.insert(Instantiate(p, Instantiate(q, "")));
+            strings.insert(Instantiate(p, Instantiate(q, "x")));
+          }
+          for (const std::string& c : plain) strings.insert(Instantiate(p, c));
         }
         for (const std::string& s : strings)
           make([&](Value& v) { v.type = {TypeKind::kString}, v.s = s; });

@@ -30,6 +30,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "analysis/diagram.hpp"
 #include "checker/checker.hpp"
 #include "common/value.hpp"
 
@@ -98,6 +99,12 @@ class RequestSpace {
   bool IsItemsVar(uint32_t v) const { return v >= first_items_var_; }
   uint32_t first_items_var() const { return first_items_var_; }
   const std::vector<const Model*>& models() const { return models_; }
+  // The assignments that some request has: each relation variable agrees
+  // with its two attributes' classes (a pair of classes that cannot be
+  // equal cannot have the relation ==, and so on). Relations among three
+  // or more attributes are not covered here; a region they make empty has
+  // no witness, and says so.
+  NodeId Consistent(DiagramStore& store) const;
 
  private:
   std::vector<const Model*> models_;

@@ -150,7 +150,7 @@ std::optional<json::object> WitnessOf(const RequestSpace& space, const DiagramSt
       if (in) any_met |= (any >> m) & 1;
       if (in || (!any_met && ((any >> m) & 1))) {
         members.push_back(json::value(attr.members[m]));
-        any_met = true;
+        any_met |= (any >> m) & 1;
       }
     }
     Put(out, attr.path, std::move(members));

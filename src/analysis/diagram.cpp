@@ -20,9 +20,9 @@ NodeId DiagramStore::Make(uint32_t var, const std::vector<NodeId>& children) {
   return it->second;
 }
 
-NodeId DiagramStore::Literal(uint32_t var, uint64_t values) {
+NodeId DiagramStore::Literal(uint32_t var, const ValueSet& values) {
   std::vector<NodeId> children(domains_[var]);
-  for (uint32_t v = 0; v < children.size(); ++v) children[v] = (values >> v) & 1 ? kTrue : kFalse;
+  for (uint32_t v = 0; v < children.size(); ++v) children[v] = values.Has(v) ? kTrue : kFalse;
   return Make(var, children);
 }
 

@@ -22,6 +22,51 @@ namespace writ::detail {
 
 using NodeId = uint32_t;
 
+// A set of values of one variable. Domains may pass 64 values (a string
+// attribute compared with a thousand constants has a thousand classes).
+class ValueSet {
+ public:
+  ValueSet() = default;
+  static ValueSet Single(uint32_t v) {
+    ValueSet s;
+    s.Add(v);
+    return s;
+  }
+  static ValueSet FromBits(uint64_t bits) {
+    ValueSet s;
+    if (bits) s.w_.push_back(bits);
+    return s;
+  }
+  static ValueSet All(uint32_t domain) {
+    ValueSet s;
+    for (uint32_t v = 0; v < domain; ++v) s.Add(v);
+    return s;
+  }
+  bool Has(uint32_t v) const { return v / 64 < w_.size() && ((w_[v / 64] >> (v % 64)) & 1); }
+  void Add(uint32_t v) {
+    if (w_.size() <= v / 64) w_.resize(v / 64 + 1, 0);
+    w_[v / 64] |= uint64_t{1} << (v % 64);
+  }
+  ValueSet& operator|=(const ValueSet& o) {
+    if (w_.size() < o.w_.size()) w_.resize(o.w_.size(), 0);
+    for (size_t i = 0; i < o.w_.size(); ++i) w_[i] |= o.w_[i];
+    return *this;
+  }
+  bool SubsetOf(const ValueSet& o) const {
+    for (size_t i = 0; i < w_.size(); ++i)
+      if (w_[i] & ~(i < o.w_.size() ? o.w_[i] : 0)) return false;
+    return true;
+  }
+  bool empty() const { return w_.empty(); }
+  // The first 64 values, for variables known to be small (sets, relations).
+  uint64_t Bits() const { return w_.empty() ? 0 : w_[0]; }
+  friend bool operator==(const ValueSet& a, const ValueSet& b) { return a.w_ == b.w_; }
+  friend bool operator!=(const ValueSet& a, const ValueSet& b) { return !(a == b); }
+
+ private:
+  std::vector<uint64_t> w_;  // no trailing zero words
+};
+
 class DiagramStore {
  public:
   static constexpr NodeId kTerminalBit = 0x80000000u;
@@ -48,8 +93,9 @@ class DiagramStore {
 
   // The node testing `var` with these children (reduced and shared).
   NodeId Make(uint32_t var, const std::vector<NodeId>& children);
-  // The requests whose variable `var` has a value in `values` (bit v: value v).
-  NodeId Literal(uint32_t var, uint64_t values);
+  // The requests whose variable `var` has a value in `values`.
+  NodeId Literal(uint32_t var, const ValueSet& values);
+  NodeId Literal(uint32_t var, uint64_t values) { return Literal(var, ValueSet::FromBits(values)); }
 
   NodeId Not(NodeId a);
   NodeId And(NodeId a, NodeId b);

@@ -58,11 +58,11 @@ NodeId PolicyDiagram::Present(uint32_t a) {
       if (space_.ModelMember(model_, a, s) < 0) p = store_.And(p, store_.Not(MemberBit(a, s)));
     return p;
   }
-  uint64_t values = 0;
+  ValueSet values;
   for (uint32_t v = 1; v < domain; ++v) {
     const bool known =
         attr.type != AttributeType::kEnum || space_.ModelMember(model_, a, v - 1) >= 0;
-    if (known) values |= uint64_t{1} << v;
+    if (known) values.Add(v);
   }
   return store_.Literal(attr.var, values);
 }
@@ -87,10 +87,10 @@ static bool ModelValue(const RequestSpace& space, size_t model, const Model& m, 
 
 NodeId PolicyDiagram::ScalarWhere(uint32_t a, const std::function<bool(const Value&)>& holds) {
   const SpaceAttr& attr = space_.attrs()[a];
-  uint64_t values = 0;
+  ValueSet values;
   Value v;
   for (uint32_t cls = 0; cls < attr.classes.size(); ++cls)
-    if (ModelValue(space_, model_, m_, a, cls, v) && holds(v)) values |= uint64_t{1} << (cls + 1);
+    if (ModelValue(space_, model_, m_, a, cls, v) && holds(v)) values.Add(cls + 1);
   return store_.Literal(attr.var, values);
 }
 
@@ -179,15 +179,15 @@ Pair PolicyDiagram::Compare(const Expr& e) {
         if (!ModelValue(space_, model_, m_, a, c, va)) continue;
         if (a == b) {
           if (CompareViews(e.op, ViewOf(va), ViewOf(va)))
-            f = store_.Or(f, store_.Literal(A.var, uint64_t{1} << (c + 1)));
+            f = store_.Or(f, store_.Literal(A.var, ValueSet::Single(c + 1)));
           continue;
         }
-        uint64_t ds = 0;
+        ValueSet ds;
         for (uint32_t d = 0; d < B.classes.size(); ++d)
           if (ModelValue(space_, model_, m_, b, d, vb) &&
               CompareViews(e.op, ViewOf(va), ViewOf(vb)))
-            ds |= uint64_t{1} << (d + 1);
-        f = store_.Or(f, store_.And(store_.Literal(A.var, uint64_t{1} << (c + 1)),
+            ds.Add(d + 1);
+        f = store_.Or(f, store_.And(store_.Literal(A.var, ValueSet::Single(c + 1)),
                                     store_.Literal(B.var, ds)));
       }
       return with_presence(present, f);
@@ -199,7 +199,7 @@ Pair PolicyDiagram::Compare(const Expr& e) {
       NodeId f = kF;
       for (uint32_t c = 0; c < X.classes.size(); ++c)
         f = store_.Or(f,
-                      store_.And(store_.Literal(X.var, uint64_t{1} << (c + 1)), MemberBit(s, c)));
+                      store_.And(store_.Literal(X.var, ValueSet::Single(c + 1)), MemberBit(s, c)));
       if (e.op == Op::kNotIn) f = store_.Not(f);
       return with_presence(present, f);
     }

@@ -12,7 +12,9 @@
 namespace writ::detail {
 namespace {
 
-uint64_t Full(uint32_t domain) { return domain >= 64 ? ~uint64_t{0} : (uint64_t{1} << domain) - 1; }
+ValueSet Full(uint32_t domain) { return ValueSet::All(domain); }
+const ValueSet kMissingOnly = ValueSet::FromBits(0b01), kPresentOnly = ValueSet::FromBits(0b10),
+               kEither = ValueSet::FromBits(0b11);
 
 // Whether variable v (or the extra entry v) of a cube means nothing for
 // the requests the cube holds: a relation when one of its attributes is
@@ -20,27 +22,29 @@ uint64_t Full(uint32_t domain) { return domain >= 64 ? ~uint64_t{0} : (uint64_t{
 bool DontCare(const Cube& c, size_t v, const RequestSpace& space, size_t vars) {
   if (v >= vars) {
     const SpaceAttr& attr = space.attrs()[v - vars];
-    return attr.type == AttributeType::kEnumSet && !attr.member_vars.empty() && c[attr.var] == 0b01;
+    return attr.type == AttributeType::kEnumSet && !attr.member_vars.empty() &&
+           c[attr.var] == kMissingOnly;
   }
   const SpaceVar& var = space.vars()[v];
   if (var.kind == VarKind::kRelation)
-    return c[space.attrs()[var.attr].var] == 1 || c[space.attrs()[var.other].var] == 1;
-  if (var.kind == VarKind::kSetMember) return c[space.attrs()[var.attr].var] == 0b01;
+    return c[space.attrs()[var.attr].var] == kMissingOnly ||
+           c[space.attrs()[var.other].var] == kMissingOnly;
+  if (var.kind == VarKind::kSetMember) return c[space.attrs()[var.attr].var] == kMissingOnly;
   return false;
 }
 
 // Whether every request of cube a is in cube b.
 bool Within(const Cube& a, const Cube& b, const RequestSpace& space, size_t vars) {
   for (size_t v = 0; v < vars; ++v)
-    if (!DontCare(a, v, space, vars) && (a[v] & ~b[v]) != 0) return false;
+    if (!DontCare(a, v, space, vars) && !a[v].SubsetOf(b[v])) return false;
   for (size_t k = vars; k < b.size(); ++k) {
-    if (b[k] == 0 || DontCare(a, k, space, vars)) continue;
-    if (a[k] != 0 && (a[k] & ~b[k]) == 0) continue;
+    if (b[k].empty() || DontCare(a, k, space, vars)) continue;
+    if (!a[k].empty() && a[k].SubsetOf(b[k])) continue;
     // a asks for one of b's members outright.
     const SpaceAttr& attr = space.attrs()[k - vars];
     bool has = false;
     for (uint32_t m = 0; m < attr.member_vars.size(); ++m)
-      if (((b[k] >> m) & 1) && a[attr.member_vars[m]] == 0b10) has = true;
+      if (b[k].Has(m) && a[attr.member_vars[m]] == kPresentOnly) has = true;
     if (!has) return false;
   }
   return true;
@@ -50,22 +54,22 @@ bool Within(const Cube& a, const Cube& b, const RequestSpace& space, size_t vars
 // in: the cubes' conditions on an enum set's members grow a contains_any.
 bool MergeAny(const Cube& a, const Cube& b, const SpaceAttr& attr, size_t extra, Cube& out) {
   const auto& mv = attr.member_vars;
-  if (b[extra] != 0) return false;
+  if (!b[extra].empty()) return false;
   std::vector<uint64_t> candidates;
-  if (a[extra] != 0) {
-    candidates.push_back(a[extra]);
+  if (!a[extra].empty()) {
+    candidates.push_back(a[extra].Bits());
   } else {
     for (uint32_t m = 0; m < mv.size(); ++m)
-      if (a[mv[m]] == 0b10) candidates.push_back(uint64_t{1} << m);
+      if (a[mv[m]] == kPresentOnly) candidates.push_back(uint64_t{1} << m);
   }
   for (uint64_t p : candidates) {
     for (uint32_t z = 0; z < mv.size(); ++z) {
-      if (((p >> z) & 1) || b[mv[z]] != 0b10 || a[mv[z]] != 0b11) continue;
+      if (((p >> z) & 1) || b[mv[z]] != kPresentOnly || a[mv[z]] != kEither) continue;
       bool ok = true;
       for (uint32_t m = 0; m < mv.size() && ok; ++m) {
         if (m == z) continue;
         if ((p >> m) & 1) {
-          ok = b[mv[m]] == 0b01;
+          ok = b[mv[m]] == kMissingOnly;
         } else {
           ok = a[mv[m]] == b[mv[m]];
         }
@@ -73,8 +77,8 @@ bool MergeAny(const Cube& a, const Cube& b, const SpaceAttr& attr, size_t extra,
       if (!ok) continue;
       out = a;
       for (uint32_t m = 0; m < mv.size(); ++m)
-        if (((p >> m) & 1) || m == z) out[mv[m]] = 0b11;
-      out[extra] = p | (uint64_t{1} << z);
+        if (((p >> m) & 1) || m == z) out[mv[m]] = kEither;
+      out[extra] = ValueSet::FromBits(p | (uint64_t{1} << z));
       return true;
     }
   }
@@ -180,10 +184,11 @@ std::string AtomText(const RequestSpace& space, const SpaceAttr& attr, const Exp
 }
 
 // Present values of a scalar attribute, by the classes allowed.
-std::string ScalarText(const RequestSpace& space, const SpaceAttr& attr, uint64_t classes) {
+// `values`: the variable's allowed values (class c is value c + 1).
+std::string ScalarText(const RequestSpace& space, const SpaceAttr& attr, const ValueSet& values) {
   const uint32_t n = static_cast<uint32_t>(attr.classes.size());
   std::vector<uint32_t> in, out;
-  for (uint32_t c = 0; c < n; ++c) ((classes >> c) & 1 ? in : out).push_back(c);
+  for (uint32_t c = 0; c < n; ++c) (values.Has(c + 1) ? in : out).push_back(c);
   const std::string& a = attr.path;
   switch (attr.type) {
     case AttributeType::kBool:
@@ -209,7 +214,7 @@ std::string ScalarText(const RequestSpace& space, const SpaceAttr& attr, uint64_
       };
       std::vector<std::pair<size_t, size_t>> runs;
       for (size_t i = 0; i < line.size(); ++i) {
-        if (!((classes >> line[i].second) & 1)) continue;
+        if (!values.Has(line[i].second + 1)) continue;
         if (!runs.empty() && runs.back().second + 1 == i) {
           runs.back().second = i;
         } else {
@@ -264,7 +269,7 @@ std::string ScalarText(const RequestSpace& space, const SpaceAttr& attr, uint64_
         std::vector<std::string> in_consts, out_consts;
         bool other_in = false;
         for (uint32_t c = 0; c < n; ++c) {
-          const bool allowed = (classes >> c) & 1;
+          const bool allowed = values.Has(c + 1);
           for (const Value& v : attr.classes[c].candidates) {
             if (!consts.count(v.s)) {
               other_in |= allowed;
@@ -306,11 +311,11 @@ NodeId CubeDiagram(const RequestSpace& space, DiagramStore& store, const Cube& c
     if (c[v] != Full(store.domain(static_cast<uint32_t>(v))))
       out = store.And(store.Literal(static_cast<uint32_t>(v), c[v]), out);
   for (size_t k = vars; k < c.size(); ++k) {
-    if (c[k] == 0) continue;
+    if (c[k].empty()) continue;
     const SpaceAttr& attr = space.attrs()[k - vars];
     NodeId any = DiagramStore::kFalse;
     for (uint32_t m = 0; m < attr.member_vars.size(); ++m)
-      if ((c[k] >> m) & 1) any = store.Or(any, store.Literal(attr.member_vars[m], 0b10));
+      if (c[k].Has(m)) any = store.Or(any, store.Literal(attr.member_vars[m], 0b10));
     // On a present set (a missing one has no members to ask about).
     out = store.And(out, store.Or(any, store.Literal(attr.var, 0b01)));
   }
@@ -329,7 +334,7 @@ void Simplify(std::vector<Cube>& cubes, const RequestSpace& space, DiagramStore&
   };
   for (Cube& c : cubes) {
     for (size_t v = 0; v < vars; ++v) {
-      const uint64_t full = Full(store.domain(static_cast<uint32_t>(v)));
+      const ValueSet full = Full(store.domain(static_cast<uint32_t>(v)));
       if (c[v] == full) continue;
       Cube wider = c;
       wider[v] = full;
@@ -338,16 +343,16 @@ void Simplify(std::vector<Cube>& cubes, const RequestSpace& space, DiagramStore&
         continue;
       }
       for (uint32_t value = 0; value < store.domain(static_cast<uint32_t>(v)); ++value) {
-        if ((c[v] >> value) & 1) continue;
+        if (c[v].Has(value)) continue;
         wider = c;
-        wider[v] |= uint64_t{1} << value;
+        wider[v].Add(value);
         if (inside(wider)) c = std::move(wider);
       }
     }
     for (size_t k = vars; k < c.size(); ++k) {
-      if (c[k] == 0) continue;
+      if (c[k].empty()) continue;
       Cube wider = c;
-      wider[k] = 0;
+      wider[k] = ValueSet();
       if (inside(wider)) c = std::move(wider);
     }
   }
@@ -368,22 +373,22 @@ void Simplify(std::vector<Cube>& cubes, const RequestSpace& space, DiagramStore&
 std::vector<Cube> CubesOf(const RequestSpace& space, DiagramStore& store, NodeId region) {
   absl::flat_hash_map<NodeId, std::vector<Cube>> memo;
   const size_t vars = store.var_count();
-  Cube any(vars + space.attrs().size(), 0);
+  Cube any(vars + space.attrs().size());
   for (uint32_t v = 0; v < vars; ++v) any[v] = Full(store.domain(v));
   auto go = [&](auto&& self, NodeId n) -> std::vector<Cube> {
     if (n == DiagramStore::kFalse) return {};
     if (n == DiagramStore::kTrue) return {any};
     if (auto it = memo.find(n); it != memo.end()) return it->second;
     const uint32_t var = store.Var(n);
-    std::vector<std::pair<NodeId, uint64_t>> by_child;
+    std::vector<std::pair<NodeId, ValueSet>> by_child;
     for (uint32_t v = 0; v < store.domain(var); ++v) {
       const NodeId c = store.Child(n, v);
       auto it = std::find_if(by_child.begin(), by_child.end(),
                              [&](const auto& p) { return p.first == c; });
       if (it == by_child.end()) {
-        by_child.push_back({c, uint64_t{1} << v});
+        by_child.push_back({c, ValueSet::Single(v)});
       } else {
-        it->second |= uint64_t{1} << v;
+        it->second.Add(v);
       }
     }
     std::vector<Cube> out;
@@ -407,7 +412,7 @@ std::vector<std::string> CubeLiterals(const RequestSpace& space, const DiagramSt
                                       const Cube& cube) {
   std::vector<std::string> out;
   auto may_be_missing = [&](uint32_t a) {
-    return (cube[space.attrs()[a].var] & 1) != 0;  // value 0: missing, or the set's absence
+    return cube[space.attrs()[a].var].Has(0);  // value 0: missing, or the set's absence
   };
   std::set<uint32_t> done;
   const size_t vars = store.var_count();
@@ -423,14 +428,14 @@ std::vector<std::string> CubeLiterals(const RequestSpace& space, const DiagramSt
     }
   }
   for (uint32_t v = 0; v < vars; ++v) {
-    const uint64_t full = Full(store.domain(v));
+    const ValueSet full = Full(store.domain(v));
     const SpaceVar& var = space.vars()[v];
     const SpaceAttr& attr = space.attrs()[var.attr];
     if (var.kind == VarKind::kRelation) {
       if (cube[v] == full) continue;
       const SpaceAttr& other = space.attrs()[var.other];
       static const char* kOps[8] = {"", "<", "==", "<=", ">", "!=", ">=", ""};
-      std::string text = absl::StrCat(attr.path, " ", kOps[cube[v] & 7], " ", other.path);
+      std::string text = absl::StrCat(attr.path, " ", kOps[cube[v].Bits() & 7], " ", other.path);
       std::vector<std::string> alts;
       if (may_be_missing(var.attr)) alts.push_back(absl::StrCat(attr.path, " is missing"));
       if (may_be_missing(var.other)) alts.push_back(absl::StrCat(other.path, " is missing"));
@@ -443,27 +448,27 @@ std::vector<std::string> CubeLiterals(const RequestSpace& space, const DiagramSt
     }
     if (var.kind == VarKind::kScalar) {
       if (cube[v] == full) continue;
-      const bool missing = cube[v] & 1;
-      const uint64_t present = cube[v] >> 1;
-      const uint64_t all_present = full >> 1;
-      if (present == 0) {
+      const bool missing = cube[v].Has(0);
+      bool none = true, all = true;
+      for (uint32_t x = 1; x < store.domain(v); ++x) (cube[v].Has(x) ? none : all) = false;
+      if (none) {
         out.push_back(absl::StrCat(attr.path, " is missing"));
-      } else if (present == all_present) {
+      } else if (all) {
         if (!compared.count(var.attr)) out.push_back(absl::StrCat(attr.path, " is present"));
       } else if (missing) {
         out.push_back(
-            absl::StrCat("(", attr.path, " is missing or ", ScalarText(space, attr, present), ")"));
+            absl::StrCat("(", attr.path, " is missing or ", ScalarText(space, attr, cube[v]), ")"));
       } else {
-        out.push_back(ScalarText(space, attr, present));
+        out.push_back(ScalarText(space, attr, cube[v]));
       }
       continue;
     }
     // An enum set: its presence and member variables together.
     if (!done.insert(var.attr).second) continue;
-    const uint64_t presence = cube[attr.var];
+    const uint64_t presence = cube[attr.var].Bits();
     std::vector<std::string> in, not_in;
     for (uint32_t m = 0; m < attr.member_vars.size(); ++m) {
-      const uint64_t bits = cube[attr.member_vars[m]];
+      const uint64_t bits = cube[attr.member_vars[m]].Bits();
       if (bits == 0b10) in.push_back(attr.members[m]);
       if (bits == 0b01) not_in.push_back(attr.members[m]);
     }
@@ -473,7 +478,7 @@ std::vector<std::string> CubeLiterals(const RequestSpace& space, const DiagramSt
     }
     std::vector<std::string> parts, any;
     for (uint32_t m = 0; m < attr.members.size(); ++m)
-      if ((cube[vars + var.attr] >> m) & 1) any.push_back(attr.members[m]);
+      if (cube[vars + var.attr].Has(m)) any.push_back(attr.members[m]);
     if (in.size() == 1) parts.push_back(absl::StrCat(attr.path, " contains ", in[0]));
     if (in.size() > 1) parts.push_back(absl::StrCat(attr.path, " contains_all ", Braced(in)));
     if (!any.empty()) parts.push_back(absl::StrCat(attr.path, " contains_any ", Braced(any)));

@@ -22,10 +22,10 @@
 
 namespace writ::detail {
 
-// Allowed values per variable (bit v: value v; every bit of the domain: any),
-// then one entry per attribute of the space: for an enum set, members of
-// which at least one is in it (`contains_any`; 0: no such condition).
-using Cube = std::vector<uint64_t>;
+// Allowed values per variable (every value of the domain: any), then one
+// entry per attribute of the space: for an enum set, members of which at
+// least one is in it (`contains_any`; empty: no such condition).
+using Cube = std::vector<ValueSet>;
 
 // The cubes of `region`, merged.
 std::vector<Cube> CubesOf(const RequestSpace& space, DiagramStore& store, NodeId region);

@@ -119,8 +119,8 @@ NodeId RequestSpace::Consistent(DiagramStore& store) const {
         for (const auto& a : rx)
           for (const auto& b : ry)
             if (a.first <= b.second && b.first <= a.second) possible |= uint64_t{1} << kRelEqual;
-        ok = store.Or(ok, store.And(store.And(store.Literal(x.var, uint64_t{1} << (cx + 1)),
-                                              store.Literal(y.var, uint64_t{1} << (cy + 1))),
+        ok = store.Or(ok, store.And(store.And(store.Literal(x.var, ValueSet::Single(cx + 1)),
+                                              store.Literal(y.var, ValueSet::Single(cy + 1))),
                                     store.Literal(v, possible)));
       }
     }

@@ -14,8 +14,6 @@ namespace {
 
 namespace json = boost::json;
 
-uint64_t Full(uint32_t domain) { return domain >= 64 ? ~uint64_t{0} : (uint64_t{1} << domain) - 1; }
-
 json::value JsonOf(const SpaceAttr& attr, const Value& v) {
   switch (attr.type) {
     case AttributeType::kBool:
@@ -53,10 +51,10 @@ std::optional<json::object> WitnessOf(const RequestSpace& space, const DiagramSt
   for (uint32_t a = 0; a < attrs.size(); ++a) {
     const SpaceAttr& attr = attrs[a];
     if (attr.type == AttributeType::kEnumSet || attr.classes.empty()) continue;
-    const uint64_t mask = cube[attr.var];
-    if (mask & 1) continue;  // may be missing: left out
+    const ValueSet& mask = cube[attr.var];
+    if (mask.Has(0)) continue;  // may be missing: left out
     for (uint32_t c = 0; c < attr.classes.size(); ++c)
-      if ((mask >> (c + 1)) & 1) present[a].push_back(c);
+      if (mask.Has(c + 1)) present[a].push_back(c);
   }
   // The relations the cube constrains between two present attributes.
   struct Relation {
@@ -66,9 +64,9 @@ std::optional<json::object> WitnessOf(const RequestSpace& space, const DiagramSt
   std::vector<Relation> relations;
   std::set<uint32_t> related;
   for (uint32_t v = 0; v < vars.size(); ++v) {
-    if (vars[v].kind != VarKind::kRelation || cube[v] == Full(store.domain(v))) continue;
+    if (vars[v].kind != VarKind::kRelation || cube[v] == ValueSet::All(store.domain(v))) continue;
     if (!present.count(vars[v].attr) || !present.count(vars[v].other)) continue;
-    relations.push_back({vars[v].attr, vars[v].other, cube[v]});
+    relations.push_back({vars[v].attr, vars[v].other, cube[v].Bits()});
     related.insert(vars[v].attr);
     related.insert(vars[v].other);
   }
@@ -141,12 +139,12 @@ std::optional<json::object> WitnessOf(const RequestSpace& space, const DiagramSt
   for (const auto& [a, v] : chosen) Put(out, attrs[a].path, JsonOf(attrs[a], v));
   for (const SpaceAttr& attr : attrs) {
     if (attr.type != AttributeType::kEnumSet || attr.member_vars.empty()) continue;
-    if (cube[attr.var] & 1) continue;  // may be missing
+    if (cube[attr.var].Has(0)) continue;  // may be missing
     json::array members;
-    const uint64_t any = cube[store.var_count() + (&attr - attrs.data())];
+    const uint64_t any = cube[store.var_count() + (&attr - attrs.data())].Bits();
     bool any_met = any == 0;
     for (uint32_t m = 0; m < attr.member_vars.size(); ++m) {
-      const bool in = cube[attr.member_vars[m]] == 0b10;
+      const bool in = cube[attr.member_vars[m]] == ValueSet::FromBits(0b10);
       if (in) any_met |= (any >> m) & 1;
       if (in || (!any_met && ((any >> m) & 1))) {
         members.push_back(json::value(attr.members[m]));

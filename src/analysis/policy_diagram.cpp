@@ -269,16 +269,21 @@ Pair PolicyDiagram::Compare(const Expr& e) {
 }
 
 NodeId PolicyDiagram::BuildOutcomes() {
-  // The outcome, variable by variable over every rule's two diagrams at
-  // once; where all are settled, the combining rule decides.
+  // The outcome, variable by variable over the rules' diagrams at once;
+  // where all are settled, the combining rule decides. The walk carries
+  // only the rules that may still apply, as (rule, where true, where
+  // false): a rule that certainly does not apply never counts, and after a
+  // few variables most rules are such (a thousand rules that each test one
+  // country leave one).
   std::map<std::tuple<Effect, bool, uint64_t, std::vector<uint32_t>>, uint32_t> interned;
   const int32_t items =
       m_.items_attr >= 0 ? static_cast<int32_t>(space_.AttrOf(model_, m_.items_attr)) : -1;
-  auto leaf = [&](const std::vector<NodeId>& tuple) -> NodeId {
-    std::vector<Tri> status(m_.rules.size());
-    for (size_t i = 0; i < status.size(); ++i)
-      status[i] = tuple[2 * i] == kT ? kTrue : tuple[2 * i + 1] == kT ? kFalse : kUnknown;
-    const CombinedOutcome c = CombineStatuses(m_, status);
+  std::vector<std::pair<uint32_t, Tri>> statuses;
+  auto leaf = [&](const std::vector<uint32_t>& live) -> NodeId {
+    statuses.clear();
+    for (size_t k = 0; k < live.size(); k += 3)
+      statuses.push_back({live[k], live[k + 1] == kT ? kTrue : kUnknown});
+    const CombinedOutcome c = CombineLive(m_, statuses);
     Outcome o;
     o.effect = c.effect;
     o.open = c.open;
@@ -298,27 +303,34 @@ NodeId PolicyDiagram::BuildOutcomes() {
     if (inserted) outcomes_.push_back(std::move(o));
     return DiagramStore::Terminal(it->second);
   };
-  absl::flat_hash_map<std::vector<NodeId>, NodeId> memo;
-  auto go = [&](auto&& self, const std::vector<NodeId>& tuple) -> NodeId {
+  absl::flat_hash_map<std::vector<uint32_t>, NodeId> memo;
+  // `live`: triples (rule, where it applies, where it does not).
+  auto go = [&](auto&& self, const std::vector<uint32_t>& live) -> NodeId {
     uint32_t var = static_cast<uint32_t>(store_.var_count());
-    for (NodeId n : tuple) var = std::min(var, store_.Var(n));
-    if (var == store_.var_count()) return leaf(tuple);
-    if (auto it = memo.find(tuple); it != memo.end()) return it->second;
-    std::vector<NodeId> children(store_.domain(var)), sub(tuple.size());
+    for (size_t k = 0; k < live.size(); k += 3)
+      var = std::min({var, store_.Var(live[k + 1]), store_.Var(live[k + 2])});
+    if (var == store_.var_count()) return leaf(live);
+    if (auto it = memo.find(live); it != memo.end()) return it->second;
+    std::vector<NodeId> children(store_.domain(var));
+    std::vector<uint32_t> sub;
     for (uint32_t v = 0; v < children.size(); ++v) {
-      for (size_t i = 0; i < tuple.size(); ++i) sub[i] = store_.Cofactor(tuple[i], var, v);
+      sub.clear();
+      for (size_t k = 0; k < live.size(); k += 3) {
+        const NodeId t = store_.Cofactor(live[k + 1], var, v);
+        const NodeId f = store_.Cofactor(live[k + 2], var, v);
+        if (f == kT) continue;  // certainly does not apply here
+        sub.insert(sub.end(), {live[k], t, f});
+      }
       children[v] = self(self, sub);
     }
     const NodeId out = store_.Make(var, children);
-    memo.emplace(tuple, out);
+    memo.emplace(live, out);
     return out;
   };
-  std::vector<NodeId> tuple;
-  for (const Pair& p : rules_) {
-    tuple.push_back(p.first);
-    tuple.push_back(p.second);
-  }
-  return go(go, tuple);
+  std::vector<uint32_t> live;
+  for (uint32_t i = 0; i < rules_.size(); ++i)
+    if (rules_[i].second != kT) live.insert(live.end(), {i, rules_[i].first, rules_[i].second});
+  return go(go, live);
 }
 
 }  // namespace writ::detail

@@ -342,7 +342,16 @@ void Simplify(std::vector<Cube>& cubes, const RequestSpace& space, DiagramStore&
         c = std::move(wider);
         continue;
       }
-      for (uint32_t value = 0; value < store.domain(static_cast<uint32_t>(v)); ++value) {
+      // Value by value only on small domains: a thousand-value variable
+      // would cost a thousand checks for a list nobody reads.
+      const uint32_t domain = store.domain(static_cast<uint32_t>(v));
+      if (domain > 16) {
+        wider = c;
+        for (uint32_t value = 1; value < domain; ++value) wider[v].Add(value);
+        if (wider[v] != c[v] && inside(wider)) c = std::move(wider);
+        continue;
+      }
+      for (uint32_t value = 0; value < domain; ++value) {
         if (c[v].Has(value)) continue;
         wider = c;
         wider[v].Add(value);

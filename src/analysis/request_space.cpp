@@ -61,13 +61,14 @@ int64_t Pivot(AttributeType t) {
   return t == AttributeType::kDate ? *DaysFromCivil(2024, 1, 1) : 0;
 }
 
+bool ComparisonHolds(const Expr& e, const Value& constant, const Value& v) {
+  const ValueView av = ViewOf(v), cv = ViewOf(constant);
+  return IsAttribute(e.children[0]) ? CompareViews(e.op, av, cv) : CompareViews(e.op, cv, av);
+}
+
 bool ConstantComparisonHolds(const Expr& e, const Model& model, const Value& v) {
-  const Expr& l = e.children[0];
-  const Expr& r = e.children[1];
-  const bool attr_left = IsAttribute(l);
-  const Value c = FoldConstant(attr_left ? r : l, model);
-  const ValueView av = ViewOf(v), cv = ViewOf(c);
-  return attr_left ? CompareViews(e.op, av, cv) : CompareViews(e.op, cv, av);
+  const bool attr_left = IsAttribute(e.children[0]);
+  return ComparisonHolds(e, FoldConstant(attr_left ? e.children[1] : e.children[0], model), v);
 }
 
 int32_t RequestSpace::ClassOf(uint32_t a, const Value& v) const {
@@ -384,7 +385,12 @@ absl::StatusOr<RequestSpace> RequestSpace::Build(const std::vector<const Model*>
         break;
     }
     // Bools and enums: a class per value. Others: by signature.
-    std::map<std::vector<bool>, uint32_t> by_signature;
+    absl::flat_hash_map<std::vector<bool>, uint32_t> by_signature;
+    std::vector<Value> constants;
+    for (const auto& [e, k] : atoms) {
+      const Expr& side = IsAttribute(e->children[0]) ? e->children[1] : e->children[0];
+      constants.push_back(FoldConstant(side, *models[k]));
+    }
     for (Value& v : candidates) {
       uint32_t cls;
       if (attr.type == AttributeType::kBool || attr.type == AttributeType::kEnum) {
@@ -392,7 +398,8 @@ absl::StatusOr<RequestSpace> RequestSpace::Build(const std::vector<const Model*>
         attr.classes.push_back({v, {v}});
       } else {
         std::vector<bool> sig;
-        for (const auto& [e, k] : atoms) sig.push_back(ConstantComparisonHolds(*e, *models[k], v));
+        for (size_t i = 0; i < atoms.size(); ++i)
+          sig.push_back(ComparisonHolds(*atoms[i].first, constants[i], v));
         auto [it, inserted] = by_signature.emplace(sig, static_cast<uint32_t>(attr.classes.size()));
         if (inserted) attr.classes.push_back({v, {}});
         cls = it->second;

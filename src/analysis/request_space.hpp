@@ -118,6 +118,8 @@ class RequestSpace {
 // Whether comparison `e` (checked, reading attribute `attr` on one side and a
 // constant on the other) holds for value `v` of that attribute.
 bool ConstantComparisonHolds(const Expr& e, const Model& model, const Value& v);
+// The same with the constant already folded.
+bool ComparisonHolds(const Expr& e, const Value& constant, const Value& v);
 
 }  // namespace writ::detail
 

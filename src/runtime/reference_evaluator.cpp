@@ -100,32 +100,41 @@ Tri ReferenceEvaluator::Applies(size_t i, const Request& r) const {
 }
 
 CombinedOutcome CombineStatuses(const Model& m, const std::vector<Tri>& status) {
-  const size_t n = m.rules.size();
-  auto effect_of = [&](size_t i) { return ToEffect(m.rules[i].effect); };
+  std::vector<std::pair<uint32_t, Tri>> live;
+  for (uint32_t i = 0; i < status.size(); ++i)
+    if (status[i] != kFalse) live.push_back({i, status[i]});
+  return CombineLive(m, live);
+}
+
+CombinedOutcome CombineLive(const Model& m, const std::vector<std::pair<uint32_t, Tri>>& live) {
+  // Rules that certainly do not apply never count: only `live` is read,
+  // by position k (rule live[k].first).
+  const size_t n = live.size();
+  auto effect_of = [&](size_t k) { return ToEffect(m.rules[live[k].first].effect); };
   const Effect def = ToEffect(m.default_effect);
   std::vector<size_t> unknown;
-  for (size_t i = 0; i < n; ++i)
-    if (status[i] == kUnknown) unknown.push_back(i);
-  // The combined outcome for one reading: `applies[i]` says whether rule i applies.
-  // Returns the effect and the deciding rules.
+  for (size_t k = 0; k < n; ++k)
+    if (live[k].second == kUnknown) unknown.push_back(k);
+  // The combined outcome for one reading: `applies[k]` says whether rule
+  // live[k] applies. Returns the effect and the deciding rules (positions).
   auto combine = [&](const std::vector<bool>& applies, std::vector<size_t>& deciding) {
     deciding.clear();
     EffectSet effects = 0;
     size_t first = n;
-    for (size_t i = 0; i < n; ++i) {
-      if (!applies[i]) continue;
-      effects |= EffectBit(effect_of(i));
-      if (first == n) first = i;
+    for (size_t k = 0; k < n; ++k) {
+      if (!applies[k]) continue;
+      effects |= EffectBit(effect_of(k));
+      if (first == n) first = k;
     }
     const Effect e =
         CombinedEffect(m.first_match, def, effects, first < n ? effect_of(first) : Effect::kAllow);
-    for (size_t i = 0; i < n; ++i)
-      if (applies[i] && Decides(m.first_match, i == first, effect_of(i), e)) deciding.push_back(i);
+    for (size_t k = 0; k < n; ++k)
+      if (applies[k] && Decides(m.first_match, k == first, effect_of(k), e)) deciding.push_back(k);
     return e;
   };
 
   std::vector<bool> base(n);
-  for (size_t i = 0; i < n; ++i) base[i] = status[i] == kTrue;
+  for (size_t k = 0; k < n; ++k) base[k] = live[k].second == kTrue;
   std::vector<size_t> deciding, scratch;
   Effect baseline = combine(base, deciding);
 
@@ -142,12 +151,12 @@ CombinedOutcome CombineStatuses(const Model& m, const std::vector<Tri>& status) 
   }
   CombinedOutcome out;
   // The rules that left it open: those whose applying alone changes the effect.
-  for (size_t i : unknown) {
+  for (size_t k : unknown) {
     std::vector<bool> reading = base;
-    reading[i] = true;
+    reading[k] = true;
     if (combine(reading, scratch) == baseline) continue;
     open = true;
-    out.changing.push_back(static_cast<uint32_t>(i));
+    out.changing.push_back(live[k].first);
   }
   if (open) {
     out.open = true;
@@ -155,10 +164,11 @@ CombinedOutcome CombineStatuses(const Model& m, const std::vector<Tri>& status) 
     return out;
   }
   out.effect = baseline;
-  for (size_t i : deciding) out.deciding.push_back(static_cast<uint32_t>(i));
+  for (size_t k : deciding) out.deciding.push_back(live[k].first);
   const uint64_t all = m.items_enum >= 0 ? m.schema.enums[m.items_enum].all_mask() : 0;
   out.may = deciding.empty() ? all : 0;
-  for (size_t i : deciding) out.may |= m.rules[i].has_disclose ? m.rules[i].disclose_mask : all;
+  for (uint32_t i : out.deciding)
+    out.may |= m.rules[i].has_disclose ? m.rules[i].disclose_mask : all;
   return out;
 }
 

@@ -26,6 +26,9 @@ struct CombinedOutcome {
   uint64_t may = 0;                // items the deciding rules may disclose (model members)
 };
 CombinedOutcome CombineStatuses(const Model& model, const std::vector<Tri>& status);
+// The same from the rules that apply or may apply alone, in policy order
+// (every other rule certainly does not apply).
+CombinedOutcome CombineLive(const Model& model, const std::vector<std::pair<uint32_t, Tri>>& live);
 
 class ReferenceEvaluator {
  public:

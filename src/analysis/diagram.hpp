@@ -75,7 +75,10 @@ class DiagramStore {
   static constexpr uint32_t TerminalValue(NodeId n) { return n & ~kTerminalBit; }
   static constexpr NodeId kFalse = kTerminalBit | 0, kTrue = kTerminalBit | 1;
 
-  explicit DiagramStore(std::vector<uint32_t> domains) : domains_(std::move(domains)) {}
+  explicit DiagramStore(std::vector<uint32_t> domains) : domains_(std::move(domains)) {
+    unique_.reserve(1 << 12);
+    for (auto& m : apply_memo_) m.reserve(1 << 12);
+  }
 
   uint32_t domain(uint32_t var) const { return domains_[var]; }
   size_t var_count() const { return domains_.size(); }

@@ -61,7 +61,9 @@ class Differ {
     detail::PolicyDiagram a(space_, store_, 0), b(space_, store_, 1);
     a_ = &a;
     b_ = &b;
-    const NodeId product = Product(a.root(), b.root(), {});
+    if (store_.var_count() - space_.first_items_var() > 64)
+      return absl::UnimplementedError("the analysis covers items enums of up to 31 members");
+    const NodeId product = Product(a.root(), b.root(), 0, 0);
     PolicyDiff out;
     out.old_name = old_.name();
     out.old_version = old_.version();
@@ -99,12 +101,14 @@ class Differ {
 
   // Whether the items attribute of model k is present, and what it asks
   // for, under an assignment of the items variables.
-  std::pair<bool, uint64_t> Items(size_t k, const std::vector<uint32_t>& assigned) const {
+  // `assigned`: bit i is the value of items variable i (all are two-valued:
+  // a set's presence and its members).
+  std::pair<bool, uint64_t> Items(size_t k, uint64_t assigned) const {
     const detail::Model& m = *space_.models()[k];
     if (m.items_attr < 0) return {false, 0};
     const uint32_t a = space_.AttrOf(k, m.items_attr);
     const detail::SpaceAttr& attr = space_.attrs()[a];
-    auto value = [&](uint32_t var) { return assigned[var - space_.first_items_var()]; };
+    auto value = [&](uint32_t var) { return (assigned >> (var - space_.first_items_var())) & 1; };
     if (value(attr.var) == 0) return {false, 0};
     uint64_t requested = 0;
     for (uint32_t s = 0; s < attr.member_vars.size(); ++s) {
@@ -116,7 +120,7 @@ class Differ {
   }
 
   // Terminal 0: no change; g + 1: a change of kind g.
-  NodeId Product(NodeId x, NodeId y, std::vector<uint32_t> assigned) {
+  NodeId Product(NodeId x, NodeId y, uint32_t count, uint64_t assigned) {
     const uint32_t first_items = space_.first_items_var();
     uint32_t var = std::min(store_.Var(x), store_.Var(y));
     if (var >= first_items) {
@@ -124,23 +128,24 @@ class Differ {
           SameRegardlessOfItems(a_->outcome(DiagramStore::TerminalValue(x)),
                                 b_->outcome(DiagramStore::TerminalValue(y))))
         return DiagramStore::Terminal(0);
-      var = first_items + static_cast<uint32_t>(assigned.size());  // every items variable in turn
+      var = first_items + count;  // every items variable in turn
       if (var == store_.var_count()) return Leaf(x, y, assigned);
     }
-    auto key = std::make_tuple(x, y, assigned);
+    const auto key = std::make_tuple(x, y, count, assigned);
     if (auto it = memo_.find(key); it != memo_.end()) return it->second;
     std::vector<NodeId> children(store_.domain(var));
+    const bool forced = var >= first_items;
     for (uint32_t v = 0; v < children.size(); ++v) {
-      std::vector<uint32_t> next = assigned;
-      if (var >= first_items) next.push_back(v);
-      children[v] = Product(store_.Cofactor(x, var, v), store_.Cofactor(y, var, v), next);
+      children[v] =
+          Product(store_.Cofactor(x, var, v), store_.Cofactor(y, var, v), count + (forced ? 1 : 0),
+                  forced ? assigned | (uint64_t{v} << count) : assigned);
     }
     const NodeId out = store_.Make(var, children);
-    memo_.emplace(std::move(key), out);
+    memo_.emplace(key, out);
     return out;
   }
 
-  NodeId Leaf(NodeId x, NodeId y, const std::vector<uint32_t>& assigned) {
+  NodeId Leaf(NodeId x, NodeId y, uint64_t assigned) {
     const uint32_t ox = DiagramStore::TerminalValue(x), oy = DiagramStore::TerminalValue(y);
     const Outcome& a = a_->outcome(ox);
     const Outcome& b = b_->outcome(oy);
@@ -264,7 +269,7 @@ class Differ {
   DiagramStore store_;
   const detail::PolicyDiagram* a_ = nullptr;
   const detail::PolicyDiagram* b_ = nullptr;
-  std::map<std::tuple<NodeId, NodeId, std::vector<uint32_t>>, NodeId> memo_;
+  absl::flat_hash_map<std::tuple<NodeId, NodeId, uint32_t, uint64_t>, NodeId> memo_;
   std::map<std::pair<uint32_t, uint32_t>, size_t> group_index_;
   std::vector<std::pair<uint32_t, uint32_t>> groups_;
 };

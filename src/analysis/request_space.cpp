@@ -138,25 +138,15 @@ int32_t RequestSpace::RelationVar(uint32_t a, uint32_t b, bool& swapped) const {
 }
 
 uint32_t RequestSpace::MemberOf(size_t model, uint32_t space_attr, uint32_t model_member) const {
-  const Model& m = *models_[model];
-  const SpaceAttr& a = attrs_[space_attr];
-  int32_t model_attr = -1;
-  for (size_t i = 0; i < attr_of_[model].size(); ++i)
-    if (attr_of_[model][i] == space_attr) model_attr = static_cast<int32_t>(i);
-  const std::string& name =
-      m.schema.enums[m.schema.attrs[model_attr].enum_id].members[model_member];
-  return static_cast<uint32_t>(std::find(a.members.begin(), a.members.end(), name) -
-                               a.members.begin());
+  const std::vector<int32_t>& to_model = members_[model][space_attr];
+  return static_cast<uint32_t>(
+      std::find(to_model.begin(), to_model.end(), static_cast<int32_t>(model_member)) -
+      to_model.begin());
 }
 
 int32_t RequestSpace::ModelMember(size_t model, uint32_t space_attr, uint32_t member) const {
-  const Model& m = *models_[model];
-  const SpaceAttr& a = attrs_[space_attr];
-  auto it = m.schema.attr_by_path.find(a.path);
-  if (it == m.schema.attr_by_path.end()) return -1;
-  const EnumInfo& e = m.schema.enums[m.schema.attrs[it->second].enum_id];
-  auto found = e.index.find(a.members[member]);
-  return found == e.index.end() ? -1 : static_cast<int32_t>(found->second);
+  const std::vector<int32_t>& to_model = members_[model][space_attr];
+  return member < to_model.size() ? to_model[member] : -1;
 }
 
 absl::StatusOr<RequestSpace> RequestSpace::Build(const std::vector<const Model*>& models) {
@@ -193,6 +183,22 @@ absl::StatusOr<RequestSpace> RequestSpace::Build(const std::vector<const Model*>
         }
       }
       space.attr_of_[k].push_back(it->second);
+    }
+  }
+
+  // Each space member's index in each model's enum (-1: the model lacks it).
+  for (size_t k = 0; k < models.size(); ++k) {
+    const Schema& schema = models[k]->schema;
+    space.members_.emplace_back(space.attrs_.size());
+    for (uint32_t a = 0; a < space.attrs_.size(); ++a) {
+      auto it = schema.attr_by_path.find(space.attrs_[a].path);
+      if (it == schema.attr_by_path.end() || schema.attrs[it->second].enum_id < 0) continue;
+      const EnumInfo& e = schema.enums[schema.attrs[it->second].enum_id];
+      for (const std::string& name : space.attrs_[a].members) {
+        auto found = e.index.find(name);
+        space.members_[k][a].push_back(
+            found == e.index.end() ? -1 : static_cast<int32_t>(found->second));
+      }
     }
   }
 

@@ -110,7 +110,8 @@ class RequestSpace {
   std::vector<const Model*> models_;
   std::vector<SpaceAttr> attrs_;
   std::vector<SpaceVar> vars_;
-  std::vector<std::vector<uint32_t>> attr_of_;  // per model
+  std::vector<std::vector<uint32_t>> attr_of_;              // per model
+  std::vector<std::vector<std::vector<int32_t>>> members_;  // per model, attribute: ModelMember
   absl::flat_hash_map<uint64_t, uint32_t> relations_;
   uint32_t first_items_var_ = 0;
 };

@@ -94,6 +94,11 @@ bool CheckRequest(const std::string& json, const Policy& old_p, const Policy& ne
     }
   }
   const bool differ = !(a == b);
+  // The diff places the request itself, by walking its diagram.
+  if (const int placed = diff.ChangeOf(*ro, *rn); placed != (count == 1 ? in : -1)) {
+    why = absl::StrCat("ChangeOf says ", placed, ", the regions say ", count == 1 ? in : -1);
+    return false;
+  }
   if (count > 1) {
     why = "in two regions";
     return false;

@@ -19,6 +19,7 @@
 #ifndef WRIT_DIFF_HPP_
 #define WRIT_DIFF_HPP_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,11 @@
 namespace writ {
 
 class Policy;
+class Request;
+namespace detail {
+struct DiffState;
+struct DiffAccess;
+}  // namespace detail
 
 // What a user of a decision acts on, for a kind of request. Rule names and
 // messages are not part of it (they are the reasons, in `old_rules` and
@@ -70,6 +76,17 @@ struct PolicyDiff {
   WRIT_API std::string ToText(bool full = false) const;
   // {"old": {...}, "new": {...}, "changes": [...]}.
   WRIT_API std::string ToJson() const;
+
+  // The change a concrete request takes: its index in `changes`, or -1 if
+  // the two policies decide it alike. `under_old` and `under_new` are the
+  // same request made for the old and the new policy (ParseRequest of each);
+  // both policies must outlive this PolicyDiff. Allocates nothing for most
+  // requests; a walk of the analysis' diagram, not two decisions.
+  WRIT_API int ChangeOf(const Request& under_old, const Request& under_new) const;
+
+ private:
+  friend struct detail::DiffAccess;
+  std::shared_ptr<const detail::DiffState> state_;  // the analysis, for ChangeOf
 };
 
 // Every change from `old_policy` to `new_policy`. InvalidArgument if the two

@@ -20,14 +20,25 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "analysis/diagram.hpp"
+#include "analysis/diff_state.hpp"
 #include "analysis/policy_diagram.hpp"
 #include "analysis/region.hpp"
 #include "analysis/request_space.hpp"
 #include "analysis/witness.hpp"
 #include "api/policy_data.hpp"
+#include "request/request_access.hpp"
 #include "writ/policy.hpp"
 
 namespace writ {
+
+namespace detail {
+struct DiffAccess {
+  static void SetState(PolicyDiff& d, std::shared_ptr<const DiffState> s) {
+    d.state_ = std::move(s);
+  }
+};
+}  // namespace detail
+
 namespace {
 
 namespace json = boost::json;
@@ -55,7 +66,13 @@ bool SameRegardlessOfItems(const Outcome& a, const Outcome& b) {
 class Differ {
  public:
   Differ(const Policy& old_policy, const Policy& new_policy, detail::RequestSpace space)
-      : old_(old_policy), new_(new_policy), space_(std::move(space)), store_(Domains(space_)) {}
+      : old_(old_policy),
+        new_(new_policy),
+        state_(std::make_shared<detail::DiffState>(std::move(space), std::vector<uint32_t>{})),
+        space_(state_->space),
+        store_(state_->store) {
+    store_ = DiagramStore(Domains(space_));
+  }
 
   absl::StatusOr<PolicyDiff> Run() {
     detail::PolicyDiagram a(space_, store_, 0), b(space_, store_, 1);
@@ -80,6 +97,8 @@ class Differ {
     std::stable_sort(order.begin(), order.end(),
                      [&](uint32_t x, uint32_t y) { return !open(x) && open(y); });
     const NodeId consistent = space_.Consistent(store_);
+    state_->product = product;
+    state_->change_of_terminal.assign(groups_.size() + 1, -1);
     for (uint32_t g : order) {
       const NodeId region = store_.And(consistent, store_.MapTerminals(product, [g](uint32_t t) {
         return t == g + 1 ? 1u : 0u;
@@ -87,8 +106,10 @@ class Differ {
       if (region == DiagramStore::kFalse) continue;  // no request takes it
       absl::StatusOr<PolicyChange> change = Change(groups_[g].first, groups_[g].second, region);
       if (!change.ok()) return change.status();
+      state_->change_of_terminal[g + 1] = static_cast<int32_t>(out.changes.size());
       out.changes.push_back(std::move(*change));
     }
+    detail::DiffAccess::SetState(out, state_);
     return out;
   }
 
@@ -265,8 +286,9 @@ class Differ {
 
   const Policy& old_;
   const Policy& new_;
-  detail::RequestSpace space_;
-  DiagramStore store_;
+  std::shared_ptr<detail::DiffState> state_;
+  detail::RequestSpace& space_;
+  DiagramStore& store_;
   const detail::PolicyDiagram* a_ = nullptr;
   const detail::PolicyDiagram* b_ = nullptr;
   absl::flat_hash_map<std::tuple<NodeId, NodeId, uint32_t, uint64_t>, NodeId> memo_;
@@ -388,6 +410,71 @@ std::string PolicyDiff::ToJson() const {
   }
   j["changes"] = std::move(cs);
   return json::serialize(j);
+}
+
+int PolicyDiff::ChangeOf(const Request& under_old, const Request& under_new) const {
+  if (!state_) return -1;
+  const detail::RequestSpace& space = state_->space;
+  const DiagramStore& store = state_->store;
+  const Request* requests[2] = {&under_old, &under_new};
+  // The model attribute index of space attribute a in model k, or -1.
+  auto model_attr = [&](size_t k, uint32_t a) -> int32_t {
+    const detail::Schema& schema = space.models()[k]->schema;
+    auto it = schema.attr_by_path.find(space.attrs()[a].path);
+    return it == schema.attr_by_path.end() ? -1 : static_cast<int32_t>(it->second);
+  };
+  // The value of space attribute a (with enum members as space members),
+  // from whichever request has it; false if neither does.
+  auto value_of = [&](uint32_t a, detail::Value& out) {
+    for (size_t k = 0; k < 2; ++k) {
+      const int32_t i = model_attr(k, a);
+      if (i < 0 || !requests[k]->present(static_cast<uint32_t>(i))) continue;
+      out = detail::RequestAccess::Get(*requests[k], space.models()[k]->schema,
+                                       static_cast<uint32_t>(i));
+      const auto type = space.attrs()[a].type;
+      if (type == AttributeType::kEnum) {
+        out.i = space.MemberOf(k, a, static_cast<uint32_t>(out.i));
+      } else if (type == AttributeType::kEnumSet) {
+        uint64_t mask = 0;
+        for (uint32_t m = 0; m < 64; ++m)
+          if ((out.mask >> m) & 1) mask |= uint64_t{1} << space.MemberOf(k, a, m);
+        out.mask = mask;
+      }
+      return true;
+    }
+    return false;
+  };
+  NodeId n = state_->product;
+  detail::Value v, w;
+  while (!DiagramStore::IsTerminal(n)) {
+    const uint32_t var = store.Var(n);
+    const detail::SpaceVar& sv = space.vars()[var];
+    uint32_t value = 0;
+    switch (sv.kind) {
+      case detail::VarKind::kScalar:
+        if (value_of(sv.attr, v)) {
+          const int32_t cls = space.ClassOf(sv.attr, v);
+          if (cls < 0) return -1;
+          value = static_cast<uint32_t>(cls) + 1;
+        }
+        break;
+      case detail::VarKind::kSetPresence:
+        value = value_of(sv.attr, v) ? 1 : 0;
+        break;
+      case detail::VarKind::kSetMember:
+        value = value_of(sv.attr, v) && ((v.mask >> sv.member) & 1) ? 1 : 0;
+        break;
+      case detail::VarKind::kRelation:
+        if (value_of(sv.attr, v) && value_of(sv.other, w))
+          value = v.i < w.i    ? detail::kRelLess
+                  : v.i == w.i ? detail::kRelEqual
+                               : detail::kRelGreater;
+        break;
+    }
+    n = store.Child(n, value);
+  }
+  const uint32_t t = DiagramStore::TerminalValue(n);
+  return t < state_->change_of_terminal.size() ? state_->change_of_terminal[t] : -1;
 }
 
 absl::StatusOr<PolicyDiff> Diff(const Policy& old_policy, const Policy& new_policy) {

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/common.hpp"
+#include "cli/replay.hpp"
 #include "writ/writ.hpp"
 
 namespace writ::cli {
@@ -18,6 +19,9 @@ struct DiffOptions {
   std::string format = "text";
   bool quiet = false;
   bool full = false;
+  std::vector<std::string> requests;  // replay these logs
+  size_t show = 20;
+  size_t max_request_bytes = kMaxRequestBytes;
 };
 
 int Run(const DiffOptions& o) {
@@ -40,6 +44,15 @@ int Run(const DiffOptions& o) {
     std::cerr << "writ diff: " << diff.status().message() << "\n";
     return kUnreadable;
   }
+  if (!o.requests.empty()) {
+    ReplayOptions r;
+    r.inputs = o.requests;
+    r.json = o.format == "json";
+    r.quiet = o.quiet;
+    r.show = o.show;
+    r.max_request_bytes = o.max_request_bytes;
+    return Replay(*policies[0], *policies[1], *diff, r);
+  }
   if (!o.quiet) {
     std::cout << (o.format == "json" ? diff->ToJson() + "\n" : diff->ToText(o.full));
     std::cout.flush();
@@ -60,8 +73,10 @@ Command AddDiff(CLI::App& root) {
       "Each change: the outcome before and after, the requests that take it as a writ condition "
       "(paste it as a rule's `when`), the rules on each side, and an example request checked "
       "against both policies. The analysis covers every request (missing attributes too), not a "
-      "sample.\nExit status: 0 no change, 1 changes, 2 usage, 3 a policy that cannot be read, "
-      "does not check, or cannot be compared with the other.");
+      "sample. With --requests, replays a log instead: what changed for those requests.\n"
+      "Exit status: 0 no change, 1 changes (or, replaying, a changed or malformed request), 2 "
+      "usage, 3 a policy that cannot be read, does not check, or cannot be compared with the "
+      "other.");
   auto o = std::make_shared<DiffOptions>();
   app->add_option("old", o->old_path, "The policy before the change")->required();
   app->add_option("new", o->new_path, "The policy after the change")->required();
@@ -69,6 +84,17 @@ Command AddDiff(CLI::App& root) {
       ->check(CLI::IsMember({"text", "json"}));
   app->add_flag("--full", o->full,
                 "Print every alternative of every region (text shows six per region)");
+  app->add_option("--requests,-r", o->requests,
+                  "Replay a request log (JSONL, arrays or objects; '-' for standard input) under "
+                  "both policies: counts per transition and per kind of change, and each changed "
+                  "request with both decisions and why it changed")
+      ->allow_extra_args(false);
+  app->add_option("--show", o->show, "With --requests, text: changed requests listed in full")
+      ->capture_default_str();
+  app->add_option("--max-request-bytes", o->max_request_bytes,
+                  "With --requests: the longest request read")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app->add_flag("--quiet,-q", o->quiet, "Print nothing; the exit status says whether they differ");
   return {app, [o] { return Run(*o); }};
 }

@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "testing/helpers.hpp"
+#include "testing/small_policies.hpp"
 
 namespace writ {
 namespace {
@@ -205,100 +206,19 @@ TEST(DiffTest, TelegramRegionsAreExactOnAMillionRequests) {
 
 // ---- Random small policies, checked by brute force ------------------------
 
-const char* kHead = R"(enum E { e0, e1, e2 }
-enum Item { i0, i1, i2 }
-attr b : bool
-attr e : E
-attr f : E
-attr n : int
-attr m : int
-attr d : date
-attr s : string
-attr asked : set<Item>
-)";
-
-// Every value the brute force tries for each attribute (JSON; "" is missing).
-const std::map<std::string, std::vector<std::string>> kValues = {
-    {"b", {"", "false", "true"}},
-    {"e", {"", "\"e0\"", "\"e1\"", "\"e2\""}},
-    {"f", {"", "\"e0\"", "\"e1\"", "\"e2\""}},
-    {"n", {"", "2", "3", "4", "5", "6"}},
-    {"m", {"", "3", "4", "5"}},
-    {"d", {"", "\"2023-12-31\"", "\"2024-01-01\"", "\"2024-05-31\"", "\"2024-06-01\""}},
-    {"s", {"", "\"a\"", "\"b\"", "\"ab\"", "\"ba\"", "\"c\""}},
-    {"asked",
-     {"", "[]", "[\"i0\"]", "[\"i1\"]", "[\"i2\"]", "[\"i0\",\"i1\"]", "[\"i0\",\"i2\"]",
-      "[\"i1\",\"i2\"]", "[\"i0\",\"i1\",\"i2\"]"}},
-};
-
-// Conditions over each attribute (and pairs).
-const std::map<std::string, std::vector<std::string>> kAtoms = {
-    {"b", {"b", "not b", "b is present"}},
-    {"e", {"e == e1", "e in {e0, e2}", "e != e2", "e is missing"}},
-    {"f", {"f == e0", "f == e", "f != e"}},
-    {"n", {"n > 3", "n <= 5", "n == 4", "n != 3", "n >= m", "n < m", "n is missing"}},
-    {"m", {"m >= 4", "m == n"}},
-    {"d", {"d >= 2024-01-01", "d < 2024-06-01", "d is present"}},
-    {"s", {"s == \"a\"", "s in {\"a\", \"b\"}", "s like \"a*\"", "s like \"*b\"", "s != \"c\""}},
-    {"asked",
-     {"asked contains i1", "asked contains_any {i0, i2}", "asked contains_all {i0, i1}",
-      "asked == {i1}", "asked contains_none {i2}", "asked is missing"}},
-};
-
-std::string RandomCondition(std::mt19937_64& rng, const std::vector<std::string>& attrs,
-                            int depth) {
-  const int form = depth > 1 ? 0 : static_cast<int>(rng() % 5);
-  if (form <= 1) {
-    const std::string& a = attrs[rng() % attrs.size()];
-    const auto& atoms = kAtoms.at(a);
-    std::string atom = atoms[rng() % atoms.size()];
-    // A comparison with another attribute only if that one is in play.
-    for (const char* other : {"m", "e", "n"})
-      if (atom.find(std::string(" ") + other) != std::string::npos && atom.size() < 8 &&
-          std::find(attrs.begin(), attrs.end(), other) == attrs.end())
-        atom = atoms[0];
-    return atom;
-  }
-  if (form == 2) return absl::StrCat("not (", RandomCondition(rng, attrs, depth + 1), ")");
-  return absl::StrCat("(", RandomCondition(rng, attrs, depth + 1), form == 3 ? " and " : " or ",
-                      RandomCondition(rng, attrs, depth + 1), ")");
-}
-
-std::string RandomPolicy(std::mt19937_64& rng, const std::vector<std::string>& attrs,
-                         const std::string& name) {
-  static const char* kEffects[] = {"allow", "review", "deny"};
-  std::string text = absl::StrCat(kHead, "policy ", name, " { combine ",
-                                  rng() % 2 ? "first_match" : "deny_overrides",
-                                  " items asked default ", kEffects[rng() % 3], " \"d\" }\n");
-  const int rules = 1 + static_cast<int>(rng() % 4);
-  for (int i = 0; i < rules; ++i) {
-    const char* effect = kEffects[rng() % 3];
-    absl::StrAppend(&text, "rule r", i, " { when ", RandomCondition(rng, attrs, 0));
-    if (rng() % 4 == 0) absl::StrAppend(&text, " unless ", RandomCondition(rng, attrs, 1));
-    absl::StrAppend(&text, " then ", effect, " \"m\"");
-    if (std::string(effect) != "deny" && rng() % 2)
-      absl::StrAppend(&text, rng() % 2 ? " disclose {i0}" : " disclose {i1, i2}");
-    if (rng() % 3 == 0)
-      absl::StrAppend(&text, rng() % 2 ? " obligation o1" : " obligation o2(\"x\")");
-    absl::StrAppend(&text, " }\n");
-  }
-  return text;
-}
+using testing::kHead;
+using testing::kValues;
+using testing::RandomPolicy;
 
 TEST(DiffTest, RandomPoliciesAgreeWithBruteForce) {
   // WRIT_DIFF_SEED runs other policies (a soak: docs/analysis.md).
   const char* seed = std::getenv("WRIT_DIFF_SEED");
   std::mt19937_64 rng(seed ? std::strtoull(seed, nullptr, 10) : 7);
-  const std::vector<std::string> names = {"b", "e", "f", "n", "m", "d", "s", "asked"};
   const int pairs = kSlowBuild ? 150 : 2000;
   int with_changes = 0;
   for (int pair = 0; pair < pairs; ++pair) {
     // Three or four attributes in play; the rest stay missing.
-    std::vector<std::string> attrs = names;
-    std::shuffle(attrs.begin(), attrs.end(), rng);
-    attrs.resize(3 + rng() % 2);
-    if (std::find(attrs.begin(), attrs.end(), "asked") == attrs.end() && rng() % 2)
-      attrs.back() = "asked";
+    const std::vector<std::string> attrs = testing::RandomAttributes(rng);
     const std::string old_text = RandomPolicy(rng, attrs, "old_p");
     // The new policy: often the old one edited, sometimes another.
     std::string new_text = rng() % 3 ? old_text : RandomPolicy(rng, attrs, "new_p");
@@ -329,28 +249,17 @@ TEST(DiffTest, RandomPoliciesAgreeWithBruteForce) {
       EXPECT_TRUE(!c.witness.empty()) << "no witness for " << c.when << "\n"
                                       << old_text << new_text;
     // The whole request space of the attributes in play.
-    std::vector<size_t> at(attrs.size(), 0);
-    for (;;) {
-      boost::json::object r;
-      std::string json = "{";
-      bool first = true;
-      for (size_t k = 0; k < attrs.size(); ++k) {
-        const std::string& v = kValues.at(attrs[k])[at[k]];
-        if (v.empty()) continue;
-        absl::StrAppend(&json, first ? "" : ",", "\"", attrs[k], "\":", v);
-        first = false;
-      }
-      json += "}";
+    bool ok = true;
+    testing::ForEachRequest(attrs, [&](const std::string& json) {
+      if (!ok) return;
       std::string why;
-      ASSERT_TRUE(CheckRequest(json, *old_p, *new_p, *d, probes, "asked", why))
-          << why << "\nrequest: " << json << "\nold:\n"
-          << old_text << "\nnew:\n"
-          << new_text << "\ndiff:\n"
-          << d->ToText(true);
-      size_t k = 0;
-      while (k < attrs.size() && ++at[k] == kValues.at(attrs[k]).size()) at[k++] = 0;
-      if (k == attrs.size()) break;
-    }
+      ok = CheckRequest(json, *old_p, *new_p, *d, probes, "asked", why);
+      EXPECT_TRUE(ok) << why << "\nrequest: " << json << "\nold:\n"
+                      << old_text << "\nnew:\n"
+                      << new_text << "\ndiff:\n"
+                      << d->ToText(true);
+    });
+    if (!ok) return;
   }
   EXPECT_GT(with_changes, pairs / 2);
 }

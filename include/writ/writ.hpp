@@ -16,6 +16,7 @@
 #include "writ/diagnostic.hpp"
 #include "writ/diff.hpp"
 #include "writ/format.hpp"
+#include "writ/lint.hpp"
 #include "writ/policy.hpp"
 #include "writ/policy_store.hpp"
 #include "writ/request.hpp"

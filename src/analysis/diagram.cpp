@@ -56,6 +56,22 @@ NodeId DiagramStore::Not(NodeId a) { return Apply(2, a, 0); }
 NodeId DiagramStore::And(NodeId a, NodeId b) { return Apply(0, a, b); }
 NodeId DiagramStore::Or(NodeId a, NodeId b) { return Apply(1, a, b); }
 
+NodeId DiagramStore::Restrict(NodeId a, uint32_t var, uint32_t value) {
+  absl::flat_hash_map<NodeId, NodeId> memo;
+  auto go = [&](auto&& self, NodeId n) -> NodeId {
+    if (IsTerminal(n) || nodes_[n].var > var) return n;
+    if (nodes_[n].var == var) return Child(n, value);
+    if (auto it = memo.find(n); it != memo.end()) return it->second;
+    const uint32_t v = nodes_[n].var;
+    std::vector<NodeId> children(domains_[v]);
+    for (uint32_t k = 0; k < children.size(); ++k) children[k] = self(self, Child(n, k));
+    const NodeId out = Make(v, children);
+    memo.emplace(n, out);
+    return out;
+  };
+  return go(go, a);
+}
+
 NodeId DiagramStore::MapTerminals(NodeId a, const std::function<uint32_t(uint32_t)>& f) {
   absl::flat_hash_map<NodeId, NodeId> memo;
   auto go = [&](auto&& self, NodeId n) -> NodeId {

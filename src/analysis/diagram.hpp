@@ -103,6 +103,8 @@ class DiagramStore {
   NodeId Not(NodeId a);
   NodeId And(NodeId a, NodeId b);
   NodeId Or(NodeId a, NodeId b);
+  // `a` with variable `var` fixed to `value`, wherever it is tested.
+  NodeId Restrict(NodeId a, uint32_t var, uint32_t value);
   // The terminals of `a` mapped by `f` (memoised per call).
   NodeId MapTerminals(NodeId a, const std::function<uint32_t(uint32_t)>& f);
 

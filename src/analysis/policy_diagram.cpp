@@ -21,24 +21,28 @@ PolicyDiagram::PolicyDiagram(const RequestSpace& space, DiagramStore& store, siz
     : space_(space), store_(store), model_(model), m_(*space.models()[model]) {
   for (size_t i = 0; i < m_.rules.size(); ++i) {
     const RuleDecl& d = *m_.rules[i].decl;
-    Pair when = d.when ? Condition(*d.when) : Pair{kT, kF};
-    Pair unless = d.unless ? Condition(*d.unless) : Pair{kF, kT};
-    // when and not unless
-    Pair cond{store_.And(when.first, unless.second), store_.Or(when.second, unless.first)};
-    if (m_.rules[i].has_disclose) {
-      // A rule with `disclose` applies only if something it may disclose is asked for.
-      const uint32_t items = space_.AttrOf(model_, m_.items_attr);
-      const NodeId present = Present(items);
-      const uint64_t mask = SpaceMask(items, m_.rules[i].disclose_mask);
-      NodeId any = kF;
-      for (uint32_t s = 0; s < 64; ++s)
-        if ((mask >> s) & 1) any = store_.Or(any, MemberBit(items, s));
-      cond = {store_.And(cond.first, store_.And(present, any)),
-              store_.Or(cond.second, store_.And(present, store_.Not(any)))};
-    }
-    rules_.push_back(cond);
+    rules_.push_back(RuleWith(i, d.when ? Condition(*d.when) : Pair{kT, kF}));
   }
-  root_ = BuildOutcomes();
+  root_ = OutcomesOf(rules_);
+}
+
+Pair PolicyDiagram::RuleWith(size_t i, Pair when) {
+  const RuleDecl& d = *m_.rules[i].decl;
+  Pair unless = d.unless ? Condition(*d.unless) : Pair{kF, kT};
+  // when and not unless
+  Pair cond{store_.And(when.first, unless.second), store_.Or(when.second, unless.first)};
+  if (m_.rules[i].has_disclose) {
+    // A rule with `disclose` applies only if something it may disclose is asked for.
+    const uint32_t items = space_.AttrOf(model_, m_.items_attr);
+    const NodeId present = Present(items);
+    const uint64_t mask = SpaceMask(items, m_.rules[i].disclose_mask);
+    NodeId any = kF;
+    for (uint32_t s = 0; s < 64; ++s)
+      if ((mask >> s) & 1) any = store_.Or(any, MemberBit(items, s));
+    cond = {store_.And(cond.first, store_.And(present, any)),
+            store_.Or(cond.second, store_.And(present, store_.Not(any)))};
+  }
+  return cond;
 }
 
 uint64_t PolicyDiagram::SpaceMask(uint32_t a, uint64_t model_mask) const {
@@ -268,14 +272,14 @@ Pair PolicyDiagram::Compare(const Expr& e) {
   return with_presence(present, f);
 }
 
-NodeId PolicyDiagram::BuildOutcomes() {
+NodeId PolicyDiagram::OutcomesOf(const std::vector<Pair>& rules) {
   // The outcome, variable by variable over the rules' diagrams at once;
   // where all are settled, the combining rule decides. The walk carries
   // only the rules that may still apply, as (rule, where true, where
   // false): a rule that certainly does not apply never counts, and after a
   // few variables most rules are such (a thousand rules that each test one
   // country leave one).
-  std::map<std::tuple<Effect, bool, uint64_t, std::vector<uint32_t>>, uint32_t> interned;
+  auto& interned = interned_;
   const int32_t items =
       m_.items_attr >= 0 ? static_cast<int32_t>(space_.AttrOf(model_, m_.items_attr)) : -1;
   std::vector<std::pair<uint32_t, Tri>> statuses;
@@ -328,8 +332,8 @@ NodeId PolicyDiagram::BuildOutcomes() {
     return out;
   };
   std::vector<uint32_t> live;
-  for (uint32_t i = 0; i < rules_.size(); ++i)
-    if (rules_[i].second != kT) live.insert(live.end(), {i, rules_[i].first, rules_[i].second});
+  for (uint32_t i = 0; i < rules.size(); ++i)
+    if (rules[i].second != kT) live.insert(live.end(), {i, rules[i].first, rules[i].second});
   return go(go, live);
 }
 

@@ -14,7 +14,9 @@
 #ifndef WRIT_SRC_ANALYSIS_POLICY_DIAGRAM_HPP_
 #define WRIT_SRC_ANALYSIS_POLICY_DIAGRAM_HPP_
 
+#include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -46,6 +48,14 @@ class PolicyDiagram {
   // The truth of a checked condition: (where true, where false).
   std::pair<NodeId, NodeId> Condition(const Expr& e);
   size_t model() const { return model_; }
+  // Rule i with `when` replaced by `when` (its `unless` and `disclose` as
+  // written): (where it certainly applies, where it certainly does not).
+  std::pair<NodeId, NodeId> RuleWith(size_t i, std::pair<NodeId, NodeId> when);
+  // The outcome diagram for these rule diagrams (one (true, false) pair per
+  // rule, in policy order) instead of the policy's own: what the policy
+  // would decide with a rule changed or taken out (writ lint). Terminals
+  // index outcome() like the root's.
+  NodeId OutcomesOf(const std::vector<std::pair<NodeId, NodeId>>& rules);
 
  private:
   std::pair<NodeId, NodeId> Compare(const Expr& e);
@@ -53,7 +63,7 @@ class PolicyDiagram {
   NodeId MemberBit(uint32_t a, uint32_t space_member);
   // A model's mask (its own member indices) as space members of attribute a.
   uint64_t SpaceMask(uint32_t a, uint64_t model_mask) const;
-  NodeId BuildOutcomes();
+  std::map<std::tuple<Effect, bool, uint64_t, std::vector<uint32_t>>, uint32_t> interned_;
 
   const RequestSpace& space_;
   DiagramStore& store_;

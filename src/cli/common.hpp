@@ -59,6 +59,7 @@ Command AddEval(CLI::App& root);
 Command AddTest(CLI::App& root);
 Command AddFmt(CLI::App& root);
 Command AddDiff(CLI::App& root);
+Command AddLint(CLI::App& root);
 
 }  // namespace writ::cli
 

@@ -155,7 +155,7 @@ class WRIT_API Policy {
   std::vector<TestResult> RunTests(bool root_only = false) const;
 
  private:
-  explicit Policy(std::shared_ptr<const detail::PolicyData> data);
+  WRIT_LOCAL explicit Policy(std::shared_ptr<const detail::PolicyData> data);
   // Decide for a request made for another policy (request.hpp).
   void DecideTranslated(const Request& request, Decision& out) const;
   friend struct detail::PolicyAccess;

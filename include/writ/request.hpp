@@ -100,7 +100,7 @@ class WRIT_API Request {
   friend class detail::ReferenceEvaluator;
   friend struct detail::RequestAccess;
 
-  explicit Request(std::shared_ptr<const detail::Schema> schema);
+  WRIT_LOCAL explicit Request(std::shared_ptr<const detail::Schema> schema);
   absl::StatusOr<AttributeHandle> Find(std::string_view path, AttributeType want) const;
   // NotFound for `path`, with the nearest declared path as a suggestion.
   absl::Status UnknownAttribute(std::string_view path) const;

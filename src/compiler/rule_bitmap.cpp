@@ -25,6 +25,15 @@ auto LeafKey(const Node& n) {
   return std::make_tuple(n.kind, n.op, n.negate, n.type, n.width, n.width2, n.sign, n.sign2, n.slot,
                          n.off, n.slot2, n.off2, n.a, n.n, n.k, n.k2);
 }
+// The keys' order, as a type of this file alone: the map it orders is then
+// local to this file too (a std::map of internal types alone would be an
+// exported symbol of libwrit.so).
+struct LeafKeyLess {
+  template <typename Key>
+  bool operator()(const Key& a, const Key& b) const {
+    return a < b;
+  }
+};
 
 // The conjuncts of a rule set (position j: rule rules[j]), sorted by how
 // the bit-parallel forms take them.
@@ -52,7 +61,7 @@ bool IsStringRowLeaf(const Node& n) {
 // them as rows); otherwise they are predicates like any other condition.
 Conjuncts Classify(const Program& p, const std::vector<uint32_t>& rules, bool string_rows) {
   Conjuncts out;
-  std::map<decltype(LeafKey(Node{})), size_t> predicate_of;
+  std::map<decltype(LeafKey(Node{})), size_t, LeafKeyLess> predicate_of;
   for (uint32_t j = 0; j < rules.size(); ++j) {
     const HotRule& h = p.hot[rules[j]];
     if (h.count == 0) {

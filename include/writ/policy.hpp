@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "writ/coverage.hpp"
 #include "writ/decision.hpp"
 #include "writ/diagnostic.hpp"
 #include "writ/export.hpp"
@@ -153,6 +154,10 @@ class WRIT_API Policy {
 
   // Runs the policy's `test` blocks (all files, or only the root's).
   std::vector<TestResult> RunTests(bool root_only = false) const;
+  // The same, recording into `coverage` what the tests exercise
+  // (coverage.hpp); a report filled by an earlier run of this policy's tests
+  // is added to.
+  std::vector<TestResult> RunTests(bool root_only, CoverageReport* coverage) const;
 
  private:
   WRIT_LOCAL explicit Policy(std::shared_ptr<const detail::PolicyData> data);

@@ -12,6 +12,7 @@
 #ifndef WRIT_WRIT_HPP_
 #define WRIT_WRIT_HPP_
 
+#include "writ/coverage.hpp"
 #include "writ/decision.hpp"
 #include "writ/diagnostic.hpp"
 #include "writ/diff.hpp"

@@ -5,9 +5,11 @@
 // expects with the decision, one failure line per difference.
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "api/coverage.hpp"
 #include "api/policy_data.hpp"
 #include "checker/checker.hpp"
 #include "common/combining.hpp"
@@ -48,7 +50,13 @@ std::string TestFilePath(const std::string& test_source, const std::string& give
 }  // namespace detail
 
 std::vector<TestResult> Policy::RunTests(bool root_only) const {
+  return RunTests(root_only, nullptr);
+}
+
+std::vector<TestResult> Policy::RunTests(bool root_only, CoverageReport* coverage) const {
   std::vector<TestResult> results;
+  std::optional<detail::CoverageRecorder> recorder;
+  if (coverage) recorder.emplace(*data_, *coverage);
   const detail::Model& m = data_->model;
   const SourceSet& sources = data_->sources;
   for (const auto& ct : m.tests) {
@@ -109,6 +117,7 @@ std::vector<TestResult> Policy::RunTests(bool root_only) const {
       }
     }
     Decision d = Decide(req);
+    if (recorder) recorder->Record(req);
     res.deciding_rules = d.deciding_rules();
     for (const auto& x : t.expects) {
       switch (x.kind) {

@@ -1,8 +1,10 @@
 // File: src/cli/test.cpp — `writ test [PATH...]`: run the policies' test blocks.
+#include <boost/json.hpp>
 #include <iostream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "cli/common.hpp"
 #include "writ/writ.hpp"
@@ -14,6 +16,9 @@ struct TestOptions {
   std::vector<std::string> paths;
   std::string filter;
   bool verbose = false;
+  bool coverage = false;
+  std::string coverage_format = "text";  // text | lcov | json
+  double min_coverage = -1;
 };
 
 // True if the file itself holds `test` blocks (imports are not followed).
@@ -44,6 +49,12 @@ int Run(const TestOptions& o) {
   const char* reset = color ? "\033[0m" : "";
   int passed = 0, failed = 0;
   int status = kOk;
+  // With coverage as lcov or JSON, that document is standard output and the
+  // test lines go to standard error.
+  const bool document = o.coverage && o.coverage_format != "text";
+  std::ostream& lines = document ? std::cerr : std::cout;
+  std::string coverage_out;
+  std::vector<std::string> below;  // files under --min-coverage
   for (const auto& f : *files) {
     auto text = ReadText(f, kMaxPolicyBytes);
     if (!text.ok()) {
@@ -54,34 +65,58 @@ int Run(const TestOptions& o) {
     if (!HoldsTests(*text)) continue;
     auto policy = Policy::Load(f);
     if (!policy.ok()) {
-      std::cout << red << "FAIL" << reset << " " << f << ": the policy does not load\n"
-                << policy.status().message();
-      if (!absl::EndsWith(policy.status().message(), "\n")) std::cout << "\n";
+      lines << red << "FAIL" << reset << " " << f << ": the policy does not load\n"
+            << policy.status().message();
+      if (!absl::EndsWith(policy.status().message(), "\n")) lines << "\n";
       ++failed;
       continue;
     }
-    for (const auto& r : (*policy)->RunTests(/*root_only=*/true)) {
+    CoverageReport coverage;
+    for (const auto& r :
+         (*policy)->RunTests(/*root_only=*/true, o.coverage ? &coverage : nullptr)) {
       if (!o.filter.empty() && !absl::StrContains(r.name, o.filter)) continue;
       std::string where = absl::StrCat(r.location.path, ":", r.location.line);
       for (const auto& note : r.notes)
         std::cerr << where << ": " << r.name << ": note: " << note << "\n";
       if (r.passed) {
         ++passed;
-        if (o.verbose)
-          std::cout << green << "PASS" << reset << " " << where << ": " << r.name << "\n";
+        if (o.verbose) lines << green << "PASS" << reset << " " << where << ": " << r.name << "\n";
         continue;
       }
       ++failed;
-      std::cout << red << "FAIL" << reset << " " << where << ": " << r.name << "\n";
-      for (const auto& why : r.failures) std::cout << "  " << why << "\n";
-      std::cout << "  explanation:\n";
+      lines << red << "FAIL" << reset << " " << where << ": " << r.name << "\n";
+      for (const auto& why : r.failures) lines << "  " << why << "\n";
+      lines << "  explanation:\n";
       for (absl::string_view line : absl::StrSplit(r.explanation, '\n'))
-        if (!line.empty()) std::cout << "    " << line << "\n";
+        if (!line.empty()) lines << "    " << line << "\n";
+    }
+    if (o.coverage) {
+      if (o.coverage_format == "lcov") {
+        coverage_out += coverage.ToLcov();
+      } else if (o.coverage_format == "json") {
+        absl::StrAppend(&coverage_out,
+                        "{\"policy\":", boost::json::serialize(boost::json::value(f)),
+                        ",\"coverage\":", coverage.ToJson(), "}\n");
+      } else {
+        absl::StrAppend(&coverage_out, "coverage of ", f, ": ", coverage.ToText());
+      }
+      if (o.min_coverage >= 0 && (coverage.rule_percent() < o.min_coverage ||
+                                  coverage.condition_percent() < o.min_coverage))
+        below.push_back(absl::StrFormat("%s (rules %.1f%%, condition outcomes %.1f%%)", f,
+                                        coverage.rule_percent(), coverage.condition_percent()));
     }
   }
-  std::cout << passed << " passed, " << failed << " failed\n";
+  lines << passed << " passed, " << failed << " failed\n";
+  std::cout << coverage_out;
+  for (const auto& b : below)
+    std::cerr << "writ test: coverage below " << o.min_coverage << "%: " << b << "\n";
+  std::cout.flush();
+  if (!std::cout) {
+    std::cerr << "writ: cannot write the output\n";
+    return kFailed;
+  }
   if (status != kOk) return status;
-  return failed ? kFailed : kOk;
+  return failed || !below.empty() ? kFailed : kOk;
 }
 
 }  // namespace
@@ -93,6 +128,17 @@ Command AddTest(CLI::App& root) {
   app->add_option("paths", o->paths, "Files or folders (default: the current folder)");
   app->add_option("--filter", o->filter, "Run only tests whose description contains PATTERN");
   app->add_flag("--verbose,-v", o->verbose, "List passing tests too");
+  app->add_flag("--coverage", o->coverage,
+                "Report what the tests exercise: each rule seen applying and not, each condition "
+                "seen true, false and unknown, and as the reason a rule did not apply");
+  app->add_option("--coverage-format", o->coverage_format,
+                  "text (after the results), lcov or json (on standard output; the test lines "
+                  "then go to standard error)")
+      ->check(CLI::IsMember({"text", "lcov", "json"}));
+  app->add_option("--min-coverage", o->min_coverage,
+                  "With --coverage: fail (exit 1) when a policy's rule or condition-outcome "
+                  "coverage is below N percent")
+      ->check(CLI::Range(0.0, 100.0));
   return {app, [o] { return Run(*o); }};
 }
 

@@ -44,11 +44,6 @@ int Run(const LintOptions& o) {
       std::cout << report->ToText();
     }
   }
-  std::cout.flush();
-  if (!std::cout) {
-    std::cerr << "writ: cannot write the output\n";
-    return kFailed;
-  }
   if (status != kOk) return status;
   return o.werror && open > 0 ? kFailed : kOk;
 }

@@ -244,12 +244,7 @@ int Replay(const Policy& old_policy, const Policy& new_policy, const PolicyDiff&
       absl::StrAppend(&out, "  ", per_change[i], "\tchange ", i + 1, "\n");
     }
   }
-  flush();
-  std::fflush(stdout);
-  if (std::ferror(stdout)) {
-    std::cerr << "writ: cannot write the output\n";
-    return kFailed;
-  }
+  flush();  // a write error is reported by main, like every command's
   if (outside > 0) {
     std::cerr << "writ: internal error: " << outside
               << " changed requests fall in no region of the diff; please report this bug\n";

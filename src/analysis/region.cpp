@@ -329,8 +329,56 @@ void Simplify(std::vector<Cube>& cubes, const RequestSpace& space, DiagramStore&
               NodeId region) {
   const size_t vars = store.var_count();
   const NodeId outside = store.Not(region);
+  // Whether every assignment of the cube leads to true: a walk of the
+  // region along the cube's values (no diagram built). A contains_any of one
+  // set is followed along the walk: a path where the set is missing or has
+  // one of the members meets it; a path that has ruled out all of them is
+  // outside the cube. (More than one contains_any: the diagram way.)
+  struct Any {
+    uint32_t presence = 0;
+    std::vector<uint32_t> members;  // variables
+    uint64_t want = 0;              // bit i: members[i] is one of the set
+  };
+  absl::flat_hash_map<std::pair<NodeId, uint64_t>, bool> memo;
+  auto walk = [&](auto&& self, NodeId n, const Cube& c, const Any* any, uint64_t state) -> bool {
+    // state: bit 63 met; bits 0..: members ruled out.
+    if (any && !(state >> 63) && (state & any->want) == any->want) return true;  // outside
+    if (n == DiagramStore::kTrue) return true;
+    if (n == DiagramStore::kFalse) return false;
+    const auto key = std::make_pair(n, state);
+    if (auto it = memo.find(key); it != memo.end()) return it->second;
+    const uint32_t var = store.Var(n);
+    bool ok = true;
+    for (uint32_t v = 0; v < store.domain(var) && ok; ++v) {
+      if (!c[var].Has(v)) continue;
+      uint64_t next = state;
+      if (any && !(state >> 63)) {
+        if (var == any->presence && v == 0) next |= uint64_t{1} << 63;  // missing: nothing to meet
+        for (size_t i = 0; i < any->members.size(); ++i) {
+          if (any->members[i] != var || !((any->want >> i) & 1)) continue;
+          next |= v == 1 ? uint64_t{1} << 63 : uint64_t{1} << i;
+        }
+      }
+      ok = self(self, store.Child(n, v), c, any, next);
+    }
+    memo.emplace(key, ok);
+    return ok;
+  };
   auto inside = [&](const Cube& c) {
-    return store.And(CubeDiagram(space, store, c), outside) == DiagramStore::kFalse;
+    int with_any = 0;
+    Any any;
+    for (size_t k = vars; k < c.size(); ++k) {
+      if (c[k].empty()) continue;
+      ++with_any;
+      const SpaceAttr& attr = space.attrs()[k - vars];
+      any.presence = attr.var;
+      any.members = attr.member_vars;
+      any.want = c[k].Bits();
+    }
+    if (with_any > 1 || any.members.size() > 63)
+      return store.And(CubeDiagram(space, store, c), outside) == DiagramStore::kFalse;
+    memo.clear();
+    return walk(walk, region, c, with_any ? &any : nullptr, 0);
   };
   for (Cube& c : cubes) {
     for (size_t v = 0; v < vars; ++v) {

@@ -71,8 +71,9 @@ struct PolicyDiff {
 
   // For people: the changes numbered, each with its transition, region,
   // rules and witness; changes between settled decisions first, then those
-  // where information is missing. A region of more than six alternatives
-  // shows six and how many more unless `full`.
+  // where information is missing, which (unless `full`) are told in brief:
+  // the attributes whose absence matters, the rules and an example. A region
+  // of more than six alternatives shows six and how many more unless `full`.
   WRIT_API std::string ToText(bool full = false) const;
   // {"old": {...}, "new": {...}, "changes": [...]}.
   WRIT_API std::string ToJson() const;

@@ -363,8 +363,35 @@ std::string PolicyDiff::ToText(bool full) const {
   constexpr size_t kShown = 6;
   for (size_t i = 0; i < changes.size(); ++i) {
     const PolicyChange& c = changes[i];
-    if (i == settled && settled > 0) absl::StrAppend(&out, "\nWhere information is missing:\n");
+    if (i == settled) {
+      absl::StrAppend(&out, "\nWhere information is missing",
+                      full ? ":\n" : " (writ diff --full shows each region):\n");
+    }
     absl::StrAppend(&out, "\n", i + 1, ". ", OutcomeText(c.from), " → ", OutcomeText(c.to), "\n");
+    if (!full && i >= settled) {
+      // In brief: the attributes whose absence takes requests here, the
+      // rules, an example.
+      std::vector<std::string> absent;
+      for (const auto& conj : c.conjunctions)
+        for (const auto& lit : conj)
+          for (size_t at = lit.find(" is missing"); at != std::string::npos;
+               at = lit.find(" is missing", at + 1)) {
+            const size_t start = lit.find_last_of(" (", at - 1) + 1;
+            std::string attr = lit.substr(start, at - start);
+            if (std::find(absent.begin(), absent.end(), attr) == absent.end())
+              absent.push_back(attr);
+          }
+      const std::string which =
+          absent.size() == 1 ? absl::StrCat(absent[0], " is missing")
+                             : absl::StrCat("one of ", absl::StrJoin(absent, ", "), " is missing");
+      absl::StrAppend(&out, "   when ", absent.empty() ? "information is missing" : which, " (",
+                      c.conjunctions.size(),
+                      c.conjunctions.size() == 1 ? " alternative)\n" : " alternatives)\n");
+      absl::StrAppend(&out, "   was: ", Reasons(c.from, c.old_rules),
+                      " · now: ", Reasons(c.to, c.new_rules), "\n");
+      if (!c.witness.empty()) absl::StrAppend(&out, "   e.g. ", c.witness, "\n");
+      continue;
+    }
     const detail::Factored f = detail::Factor(c.conjunctions);
     std::vector<std::string> lines = f.common;
     if (!f.alternatives.empty()) {

@@ -57,6 +57,14 @@ struct RequestBinding {
   }
   // Makes `request` an empty request for `policy` unless it is one already.
   static void Rebind(Request& request, const Policy& policy);
+  // Whether two policies declare the same attributes, in the same order,
+  // with the same types and the same enum members in the same order: then a
+  // request of one is a request of the other value for value (CopyValues).
+  static bool SameSchema(const Policy& a, const Policy& b);
+  // `to` (made for a policy of the same schema as `from`'s) holds `from`'s
+  // values; strings are interned anew. No allocation once `to` is warm,
+  // except for sets of strings. Input problems are not copied.
+  static void CopyValues(const Request& from, Request& to);
 };
 
 }  // namespace writ::detail

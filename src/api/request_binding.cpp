@@ -57,6 +57,42 @@ void RequestBinding::Rebind(Request& request, const Policy& policy) {
   if (!Bound(request, policy)) request = Request(policy);
 }
 
+bool RequestBinding::SameSchema(const Policy& a, const Policy& b) {
+  const Schema& x = a.data_->model.schema;
+  const Schema& y = b.data_->model.schema;
+  if (x.attrs.size() != y.attrs.size()) return false;
+  for (size_t i = 0; i < x.attrs.size(); ++i) {
+    const AttrInfo& p = x.attrs[i];
+    const AttrInfo& q = y.attrs[i];
+    if (p.path != q.path || p.type != q.type || p.offset != q.offset || p.width != q.width)
+      return false;
+    if (p.enum_id >= 0 && x.enums[p.enum_id].members != y.enums[q.enum_id].members) return false;
+  }
+  return x.presence_words == y.presence_words && x.value_words == y.value_words;
+}
+
+void RequestBinding::CopyValues(const Request& from, Request& to) {
+  to.Clear();
+  const Schema& src = *from.schema_;
+  for (uint32_t i = 0; i < src.attrs.size(); ++i) {
+    if (!from.present(i)) continue;
+    switch (src.attrs[i].type) {
+      case AttributeType::kString:
+        to.SetString({i, AttributeType::kString}, from.strings_[i]);
+        break;
+      case AttributeType::kStringSet: {
+        std::vector<std::string_view> items(from.string_sets_[i].begin(),
+                                            from.string_sets_[i].end());
+        (void)to.SetSet(src.attrs[i].path, items);
+        break;
+      }
+      default:
+        to.Store(i, from.Load(i));
+        break;
+    }
+  }
+}
+
 Request RequestBinding::Translate(const Request& from, const Policy& policy) {
   Request to(policy);
   const Schema& src = *from.schema_;

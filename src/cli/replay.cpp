@@ -102,6 +102,7 @@ int Replay(const Policy& old_policy, const Policy& new_policy, const PolicyDiff&
   };
 
   Request ro = old_policy.NewRequest(), rn = new_policy.NewRequest();
+  const bool same_schema = detail::RequestBinding::SameSchema(old_policy, new_policy);
   Decision da, db;
   std::map<std::pair<std::string, std::string>, size_t> transitions;
   std::vector<size_t> per_change(diff.changes.size(), 0);
@@ -144,7 +145,10 @@ int Replay(const Policy& old_policy, const Policy& new_policy, const PolicyDiff&
         ++malformed;
         continue;
       }
-      if (absl::Status s = new_policy.ParseRequest(record.text, rn); !s.ok()) {
+      if (same_schema && ro.problems().empty()) {
+        // One parse serves both: the schemas are the same, value for value.
+        detail::RequestBinding::CopyValues(ro, rn);
+      } else if (absl::Status s = new_policy.ParseRequest(record.text, rn); !s.ok()) {
         std::cerr << record.where << ": " << s.message() << "; request skipped\n";
         ++malformed;
         continue;
@@ -177,6 +181,12 @@ int Replay(const Policy& old_policy, const Policy& new_policy, const PolicyDiff&
         ++outside;  // a bug if ever: the symbolic diff says they agree
       }
       if (!o.json && changed > o.show) continue;
+      if (same_schema) {
+        // The decision printed carries the request's input problems, as
+        // `writ eval` prints them: parse it for the new policy too.
+        (void)new_policy.ParseRequest(record.text, rn);
+        new_policy.Decide(rn, db);
+      }
       const Explanation ea = old_policy.Explain(ro), eb = new_policy.Explain(rn);
       const auto old_rules = da.deciding_rules(), new_rules = db.deciding_rules();
       json::array why_old = WhyNot(ea, db.effect(), new_rules);

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -136,6 +137,33 @@ absl::StatusOr<std::vector<std::string>> FindPolicyFiles(const std::vector<std::
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
+}
+
+std::shared_ptr<const Policy> LoadForAnalysis(const std::string& path, const char* command) {
+  auto loaded = Policy::Load(path);
+  if (loaded.ok()) return *loaded;
+  // InvalidArgument carries rendered diagnostics; anything else is a read error.
+  if (loaded.status().code() == absl::StatusCode::kInvalidArgument) {
+    std::cerr << loaded.status().message() << "writ " << command << ": '" << path
+              << "' does not check; fix it first\n";
+  } else {
+    std::cerr << "writ: " << loaded.status().message() << "\n";
+  }
+  return nullptr;
+}
+
+int OpenRequestInput(const std::string& path, detail::FileDescriptor& holder) {
+  if (path == "-") return 0;
+  detail::ReadLimits limits;
+  limits.max_bytes = std::numeric_limits<size_t>::max();
+  limits.allow_pipes = true;  // `writ eval <(generate)`
+  absl::StatusOr<detail::FileDescriptor> opened = detail::OpenFile(path, limits);
+  if (!opened.ok()) {
+    std::cerr << "writ: " << opened.status().message() << "\n";
+    return -1;
+  }
+  holder = std::move(*opened);
+  return holder.get();
 }
 
 }  // namespace writ::cli

@@ -13,6 +13,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/read_file.hpp"
+#include "writ/policy.hpp"
 
 namespace writ::cli {
 
@@ -48,6 +50,14 @@ absl::StatusOr<std::string> DefaultPolicyPath();
 // Every *.writ file under each path (a file is itself), sorted; folders
 // named testdata, hidden folders and build trees are passed over.
 absl::StatusOr<std::vector<std::string>> FindPolicyFiles(const std::vector<std::string>& paths);
+
+// The policy at `path` for command `command` (diff, lint): null after
+// printing why it cannot be used (its diagnostics, or why it cannot be read).
+std::shared_ptr<const Policy> LoadForAnalysis(const std::string& path, const char* command);
+// A request input opened for streaming: standard input for "-" (fd 0), else
+// the file or pipe (files of any size: inputs are read record by record);
+// -1 after printing why it cannot be read. `holder` keeps the file open.
+int OpenRequestInput(const std::string& path, detail::FileDescriptor& holder);
 
 // Subcommands: each registers its options and returns its runner.
 struct Command {

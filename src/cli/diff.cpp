@@ -28,16 +28,8 @@ int Run(const DiffOptions& o) {
   std::shared_ptr<const Policy> policies[2];
   const std::string* paths[2] = {&o.old_path, &o.new_path};
   for (int k = 0; k < 2; ++k) {
-    auto loaded = Policy::Load(*paths[k]);
-    if (!loaded.ok()) {
-      const bool diagnostics = loaded.status().code() == absl::StatusCode::kInvalidArgument;
-      std::cerr << (diagnostics ? "" : "writ: ") << loaded.status().message()
-                << (diagnostics ? "" : "\n");
-      if (diagnostics)
-        std::cerr << "writ diff: '" << *paths[k] << "' does not check; fix it first\n";
-      return kUnreadable;
-    }
-    policies[k] = *loaded;
+    policies[k] = LoadForAnalysis(*paths[k], "diff");
+    if (!policies[k]) return kUnreadable;
   }
   absl::StatusOr<PolicyDiff> diff = Diff(*policies[0], *policies[1]);
   if (!diff.ok()) {

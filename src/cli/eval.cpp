@@ -80,19 +80,10 @@ int Run(const EvalOptions& o) {
   for (const auto& in : inputs) {
     // Streamed record by record: memory stays flat however long the input.
     detail::FileDescriptor file;
-    int fd = 0;  // standard input
-    if (in != "-") {
-      detail::ReadLimits limits;
-      limits.max_bytes = std::numeric_limits<size_t>::max();
-      limits.allow_pipes = true;  // `writ eval <(generate)`
-      absl::StatusOr<detail::FileDescriptor> opened = detail::OpenFile(in, limits);
-      if (!opened.ok()) {
-        std::cerr << "writ: " << opened.status().message() << "\n";
-        status = kUnreadable;
-        continue;
-      }
-      file = std::move(*opened);
-      fd = file.get();
+    const int fd = OpenRequestInput(in, file);
+    if (fd < 0) {
+      status = kUnreadable;
+      continue;
     }
     const std::string name = in == "-" ? "<stdin>" : in;
     RecordReader reader(name, fd, o.max_request_bytes);

@@ -20,16 +20,12 @@ int Run(const LintOptions& o) {
   int status = kOk;
   size_t open = 0;
   for (const std::string& path : o.files) {
-    auto loaded = Policy::Load(path);
-    if (!loaded.ok()) {
-      const bool diagnostics = loaded.status().code() == absl::StatusCode::kInvalidArgument;
-      std::cerr << (diagnostics ? "" : "writ: ") << loaded.status().message()
-                << (diagnostics ? "" : "\n");
-      if (diagnostics) std::cerr << "writ lint: '" << path << "' does not check; fix it first\n";
+    std::shared_ptr<const Policy> loaded = LoadForAnalysis(path, "lint");
+    if (!loaded) {
       status = kUnreadable;
       continue;
     }
-    absl::StatusOr<LintReport> report = Lint(**loaded);
+    absl::StatusOr<LintReport> report = Lint(*loaded);
     if (!report.ok()) {
       std::cerr << "writ lint: " << path << ": " << report.status().message() << "\n";
       status = kUnreadable;

@@ -119,19 +119,10 @@ int Replay(const Policy& old_policy, const Policy& new_policy, const PolicyDiff&
   Record record;
   for (const std::string& in : o.inputs) {
     detail::FileDescriptor file;
-    int fd = 0;
-    if (in != "-") {
-      detail::ReadLimits limits;
-      limits.max_bytes = std::numeric_limits<size_t>::max();
-      limits.allow_pipes = true;
-      auto opened = detail::OpenFile(in, limits);
-      if (!opened.ok()) {
-        std::cerr << "writ: " << opened.status().message() << "\n";
-        status = kUnreadable;
-        continue;
-      }
-      file = std::move(*opened);
-      fd = file.get();
+    const int fd = OpenRequestInput(in, file);
+    if (fd < 0) {
+      status = kUnreadable;
+      continue;
     }
     RecordReader reader(in == "-" ? "<stdin>" : in, fd, o.max_request_bytes);
     while (reader.Next(record)) {

@@ -359,7 +359,7 @@ class Linter {
   // the comment lines right above it.
   void Accept() {
     for (LintFinding& f : report_.findings) {
-      const Source* source = nullptr;
+      const writ::Source* source = nullptr;
       for (size_t s = 0; s < data_.sources.size(); ++s)
         if (data_.sources.at(static_cast<uint32_t>(s)).path() == f.where.path)
           source = &data_.sources.at(static_cast<uint32_t>(s));

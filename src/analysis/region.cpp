@@ -144,7 +144,7 @@ void Merge(std::vector<Cube>& cubes, const RequestSpace& space, size_t vars) {
   }
 }
 
-std::string Quote(const std::string& s) {
+std::string WritStringLiteral(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
     if (c == '"' || c == '\\') out += '\\';
@@ -170,10 +170,10 @@ std::string AtomText(const RequestSpace& space, const SpaceAttr& attr, const Exp
   const Value c = FoldConstant(attr_left ? e.children[1] : e.children[0], m);
   std::string cv;
   if (c.type.kind == TypeKind::kString) {
-    cv = Quote(c.s);
+    cv = WritStringLiteral(c.s);
   } else if (c.type.kind == TypeKind::kStringSet) {
     std::vector<std::string> q;
-    for (const auto& s : c.strs) q.push_back(Quote(s));
+    for (const auto& s : c.strs) q.push_back(WritStringLiteral(s));
     cv = Braced(q);
   } else {
     cv = ValueText(c, m.schema);
@@ -274,7 +274,7 @@ std::string ScalarText(const RequestSpace& space, const SpaceAttr& attr, const V
             if (!consts.count(v.s)) {
               other_in |= allowed;
             } else {
-              (allowed ? in_consts : out_consts).push_back(Quote(v.s));
+              (allowed ? in_consts : out_consts).push_back(WritStringLiteral(v.s));
             }
           }
         }

@@ -56,7 +56,7 @@ void CoverageRecorder::Leaves(const Expr& e, const std::string& rule) {
   if (IsLeaf(e)) {
     ConditionCoverage c;
     c.rule = rule;
-    const Source& src = data_.sources.at(e.span.file);
+    const writ::Source& src = data_.sources.at(e.span.file);
     c.text = std::string(src.text().substr(e.span.offset, e.span.length));
     c.where = data_.sources.Locate(e.span);
     c.can_be_unknown = e.kind != ExprKind::kIsPresent && e.kind != ExprKind::kIsMissing;

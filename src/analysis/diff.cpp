@@ -98,6 +98,14 @@ class Differ {
                      [&](uint32_t x, uint32_t y) { return !open(x) && open(y); });
     const NodeId consistent = space_.Consistent(store_);
     state_->product = product;
+    for (size_t k = 0; k < 2; ++k) {
+      const detail::Schema& schema = space_.models()[k]->schema;
+      for (const auto& attr : space_.attrs()) {
+        auto it = schema.attr_by_path.find(attr.path);
+        state_->model_attr[k].push_back(
+            it == schema.attr_by_path.end() ? -1 : static_cast<int32_t>(it->second));
+      }
+    }
     state_->change_of_terminal.assign(groups_.size() + 1, -1);
     for (uint32_t g : order) {
       const NodeId region = store_.And(consistent, store_.MapTerminals(product, [g](uint32_t t) {
@@ -444,12 +452,7 @@ int PolicyDiff::ChangeOf(const Request& under_old, const Request& under_new) con
   const detail::RequestSpace& space = state_->space;
   const DiagramStore& store = state_->store;
   const Request* requests[2] = {&under_old, &under_new};
-  // The model attribute index of space attribute a in model k, or -1.
-  auto model_attr = [&](size_t k, uint32_t a) -> int32_t {
-    const detail::Schema& schema = space.models()[k]->schema;
-    auto it = schema.attr_by_path.find(space.attrs()[a].path);
-    return it == schema.attr_by_path.end() ? -1 : static_cast<int32_t>(it->second);
-  };
+  auto model_attr = [&](size_t k, uint32_t a) { return state_->model_attr[k][a]; };
   // The value of space attribute a (with enum members as space members),
   // from whichever request has it; false if neither does.
   auto value_of = [&](uint32_t a, detail::Value& out) {

@@ -22,6 +22,8 @@ struct DiffState {
   NodeId product = DiagramStore::kFalse;
   // Product terminal t (t > 0: kind g = t - 1) -> index in PolicyDiff::changes, or -1.
   std::vector<int32_t> change_of_terminal;
+  // Per model: each space attribute's index in that model, or -1.
+  std::vector<int32_t> model_attr[2];
 };
 
 }  // namespace writ::detail

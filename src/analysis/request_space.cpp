@@ -75,15 +75,19 @@ int32_t RequestSpace::ClassOf(uint32_t a, const Value& v) const {
   const SpaceAttr& attr = attrs_[a];
   if (attr.type == AttributeType::kBool) return v.b ? 1 : 0;
   if (attr.type == AttributeType::kEnum) return static_cast<int32_t>(v.i);
-  auto signature = [&](const Value& x) {
-    std::vector<bool> sig;
-    for (const auto& [e, k] : attr.atoms)
-      sig.push_back(ConstantComparisonHolds(*e, *models_[k], x));
-    return sig;
-  };
-  const std::vector<bool> want = signature(v);
-  for (size_t c = 0; c < attr.classes.size(); ++c)
-    if (signature(attr.classes[c].representative) == want) return static_cast<int32_t>(c);
+  if (attr.type == AttributeType::kInt || attr.type == AttributeType::kDate) {
+    // The last candidate at or below v: every value between two neighbouring
+    // candidates is in their class.
+    auto it = std::upper_bound(attr.line.begin(), attr.line.end(), v.i,
+                               [](int64_t x, const auto& p) { return x < p.first; });
+    if (it == attr.line.begin()) return attr.line.empty() ? -1 : static_cast<int32_t>(it->second);
+    return static_cast<int32_t>(std::prev(it)->second);
+  }
+  std::vector<bool> want;
+  for (size_t i = 0; i < attr.atoms.size(); ++i)
+    want.push_back(ComparisonHolds(*attr.atoms[i].first, attr.folded[i], v));
+  for (size_t c = 0; c < attr.signatures.size(); ++c)
+    if (attr.signatures[c] == want) return static_cast<int32_t>(c);
   return -1;
 }
 
@@ -424,6 +428,13 @@ absl::StatusOr<RequestSpace> RequestSpace::Build(const std::vector<const Model*>
       if (IsOrdered(attr.type)) attr.line.push_back({v.i, cls});
     }
     space.vars_[attr.var].domain = static_cast<uint32_t>(attr.classes.size() + 1);
+    attr.folded = constants;
+    for (const ValueClass& c : attr.classes) {
+      std::vector<bool> sig;
+      for (size_t i = 0; i < atoms.size(); ++i)
+        sig.push_back(ComparisonHolds(*atoms[i].first, constants[i], c.representative));
+      attr.signatures.push_back(std::move(sig));
+    }
   }
   return space;
 }

@@ -57,6 +57,10 @@ struct SpaceAttr {
   // define the classes; ints and dates: the constants compared with.
   std::vector<std::pair<const Expr*, size_t>> atoms;
   std::vector<int64_t> constants;
+  // Strings: each atom's constant folded, and each class's signature (the
+  // truth of every atom), for placing a value in its class.
+  std::vector<Value> folded;
+  std::vector<std::vector<bool>> signatures;
   uint32_t var = 0;                   // scalar variable, or the set's presence variable
   std::vector<uint32_t> member_vars;  // enum sets: per member
 };

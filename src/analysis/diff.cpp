@@ -80,6 +80,22 @@ class Differ {
     b_ = &b;
     if (store_.var_count() - space_.first_items_var() > 64)
       return absl::UnimplementedError("the analysis covers items enums of up to 31 members");
+    // Both policies read the same items attribute (the usual case): its
+    // members can be passed over where neither outcome may grant them.
+    shared_items_ =
+        space_.models()[0]->items_attr >= 0 && space_.models()[1]->items_attr >= 0 &&
+        space_.AttrOf(0, space_.models()[0]->items_attr) ==
+            space_.AttrOf(1, space_.models()[1]->items_attr) &&
+        store_.var_count() - space_.first_items_var() ==
+            1 + space_.attrs()[space_.AttrOf(0, space_.models()[0]->items_attr)].member_vars.size();
+    if (shared_items_) {
+      // ... and both know every member (a member one lacks makes the set
+      // missing there, so its bit would matter).
+      const uint32_t items = space_.AttrOf(0, space_.models()[0]->items_attr);
+      for (uint32_t m = 0; m < space_.attrs()[items].members.size(); ++m)
+        shared_items_ &=
+            space_.ModelMember(0, items, m) >= 0 && space_.ModelMember(1, items, m) >= 0;
+    }
     const NodeId product = Product(a.root(), b.root(), 0, 0);
     PolicyDiff out;
     out.old_name = old_.name();
@@ -158,6 +174,19 @@ class Differ {
                                 b_->outcome(DiagramStore::TerminalValue(y))))
         return DiagramStore::Terminal(0);
       var = first_items + count;  // every items variable in turn
+      if (DiagramStore::IsTerminal(x) && DiagramStore::IsTerminal(y) && shared_items_) {
+        // Both outcomes known: only the members either may grant matter;
+        // the others are passed over (their bits stay 0).
+        const Outcome& o = a_->outcome(DiagramStore::TerminalValue(x));
+        const Outcome& p = b_->outcome(DiagramStore::TerminalValue(y));
+        const uint64_t relevant = (o.open || o.effect == Effect::kDeny ? 0 : o.may) |
+                                  (p.open || p.effect == Effect::kDeny ? 0 : p.may);
+        while (var < store_.var_count() && space_.vars()[var].kind == detail::VarKind::kSetMember &&
+               !((relevant >> space_.vars()[var].member) & 1)) {
+          ++var;
+          ++count;
+        }
+      }
       if (var == store_.var_count()) return Leaf(x, y, assigned);
     }
     const auto key = std::make_tuple(x, y, count, assigned);
@@ -295,6 +324,7 @@ class Differ {
   const Policy& old_;
   const Policy& new_;
   std::shared_ptr<detail::DiffState> state_;
+  bool shared_items_ = false;
   detail::RequestSpace& space_;
   DiagramStore& store_;
   const detail::PolicyDiagram* a_ = nullptr;

@@ -254,7 +254,10 @@ void RecordReader::Value(std::string where, Record& record) {
 }
 
 bool RecordReader::Next(Record& record) {
-  Compact();  // the previous record is done with
+  // The previous record is done with: drop what is consumed once it is
+  // most of the buffer (not after every record, which would move the rest
+  // of the buffer each time).
+  if (pos_ > end_ - pos_ || pos_ >= chunk_) Compact();
   if (!started_) {
     started_ = true;
     SkipSpace();

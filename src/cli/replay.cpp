@@ -104,7 +104,24 @@ int Replay(const Policy& old_policy, const Policy& new_policy, const PolicyDiff&
   Request ro = old_policy.NewRequest(), rn = new_policy.NewRequest();
   const bool same_schema = detail::RequestBinding::SameSchema(old_policy, new_policy);
   Decision da, db;
-  std::map<std::pair<std::string, std::string>, size_t> transitions;
+  // Transitions are counted by a compact key (no string per request) and
+  // put into words once per key at the end, keys that read alike merged.
+  struct Side {
+    Effect effect;
+    bool open;
+    uint64_t granted;
+    std::vector<uint32_t> rules;  // decide the obligations
+    bool operator<(const Side& o) const {
+      return std::tie(effect, open, granted, rules) <
+             std::tie(o.effect, o.open, o.granted, o.rules);
+    }
+  };
+  struct Seen {
+    size_t count = 0;
+    std::string words;  // "from → to", made on the key's first request
+  };
+  std::map<std::pair<Side, Side>, Seen> by_key;
+  std::vector<uint32_t> scratch_a, scratch_b;
   std::vector<size_t> per_change(diff.changes.size(), 0);
   size_t total = 0, changed = 0, malformed = 0, outside = 0;
   int status = kOk;
@@ -163,8 +180,12 @@ int Replay(const Policy& old_policy, const Policy& new_policy, const PolicyDiff&
       }
       if (same) continue;
       ++changed;
-      const std::string from = OutcomeWords(da), to = OutcomeWords(db);
-      ++transitions[{from, to}];
+      scratch_a.assign(da.deciding_rule_indices().begin(), da.deciding_rule_indices().end());
+      scratch_b.assign(db.deciding_rule_indices().begin(), db.deciding_rule_indices().end());
+      auto key = std::make_pair(Side{da.effect(), da.open(), da.granted_mask(), scratch_a},
+                                Side{db.effect(), db.open(), db.granted_mask(), scratch_b});
+      Seen& seen = by_key[std::move(key)];
+      if (seen.count++ == 0) seen.words = absl::StrCat(OutcomeWords(da), "\t", OutcomeWords(db));
       const int kind = diff.ChangeOf(ro, rn);
       if (kind >= 0) {
         ++per_change[kind];
@@ -209,6 +230,11 @@ int Replay(const Policy& old_policy, const Policy& new_policy, const PolicyDiff&
     }
   }
   if (progress && total >= 0x10000) fprintf(stderr, "\r%60s\r", "");
+  std::map<std::pair<std::string, std::string>, size_t> transitions;
+  for (const auto& [key, seen] : by_key) {
+    const size_t tab = seen.words.find('\t');
+    transitions[{seen.words.substr(0, tab), seen.words.substr(tab + 1)}] += seen.count;
+  }
   // The summary.
   if (o.json) {
     json::object s;

@@ -244,7 +244,7 @@ class Differ {
 
   // Whether `d`, the decision of `p` on the witness, is what outcome `o`
   // claims.
-  static bool Matches(const Decision& d, const Outcome& o, const Policy& p, const json::object& w,
+  static bool Matches(const Decision& d, const Outcome& o, const json::object& w,
                       const detail::RequestSpace& space, size_t k) {
     if (d.effect() != o.effect || d.open() != o.open) return false;
     const std::vector<std::string> obligations = d.obligations();
@@ -276,7 +276,6 @@ class Differ {
       }
     }
     std::sort(want.begin(), want.end());
-    (void)p;
     return granted == want;
   }
 
@@ -304,7 +303,7 @@ class Differ {
         continue;
       }
       const Decision da = old_.Decide(*ra), db = new_.Decide(*rb);
-      if (Matches(da, a, old_, *w, space_, 0) && Matches(db, b, new_, *w, space_, 1)) {
+      if (Matches(da, a, *w, space_, 0) && Matches(db, b, *w, space_, 1)) {
         c.witness = text;
         return c;
       }

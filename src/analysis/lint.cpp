@@ -71,13 +71,13 @@ class Linter {
   bool Empty(NodeId region) { return store_.And(region, consistent_) == kF; }
 
   // A checked request in `region` (a JSON object), or "" if none was built.
-  std::string Witness(NodeId region, const std::function<bool(const Decision&)>& check) {
+  std::string Witness(NodeId region, const std::function<bool(const Request&)>& check) {
     for (const auto& cube : detail::CubesOf(space_, store_, store_.And(region, consistent_))) {
       auto w = detail::WitnessOf(space_, store_, cube);
       if (!w) continue;
       const std::string text = json::serialize(*w);
       auto r = policy_.ParseRequest(text);
-      if (r.ok() && check(policy_.Decide(*r))) return text;
+      if (r.ok() && check(*r)) return text;
     }
     return "";
   }
@@ -97,7 +97,10 @@ class Linter {
     const detail::RuleDecl& d = *m_.rules[i].decl;
     const std::string& name = d.name.name;
     const Effect effect = detail::ToEffect(m_.rules[i].effect);
-    auto applies_check = [&](const Decision&) { return true; };
+    // A witness must be a request the rule applies to, by the evaluator.
+    auto applies_check = [&](const Request& r) {
+      return policy_.Explain(r).rules[i].status == RuleOutcome::Status::kApplied;
+    };
     if (Empty(applies[i])) {
       LintFinding& f = Add("never-applies", name, d.name.span,
                            absl::StrCat("rule '", name, "' applies to no request"));
@@ -194,7 +197,7 @@ class Linter {
     for (const auto& r : m_.rules) {
       if (r.decl->when) walk(walk, *r.decl->when);
       if (r.decl->unless) walk(walk, *r.decl->unless);
-      for (int32_t a : std::vector<int32_t>(r.reads.begin(), r.reads.end())) attrs.insert(a);
+      attrs.insert(r.reads.begin(), r.reads.end());
     }
     for (const auto* l : m_.let_decls) walk(walk, l->value);
     if (m_.items_attr >= 0) attrs.insert(m_.items_attr);

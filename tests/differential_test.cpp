@@ -100,12 +100,7 @@ void ExpectEveryPathAgrees(const Policy& p, const Request& req, const Decision& 
                            const std::string& context, size_t (&by_path)[5]);
 
 TEST(DifferentialTest, CompiledAndReferenceEvaluatorsAgree) {
-  std::vector<std::string> files;
-  for (const auto& e : std::filesystem::directory_iterator(WRIT_POLICY_DIR)) {
-    if (e.path().extension() == ".writ" && e.path().filename() != "disclosure-schema.writ")
-      files.push_back(e.path().string());
-  }
-  std::sort(files.begin(), files.end());
+  const std::vector<std::string> files = testing::CorpusPolicyPaths();
   ASSERT_GE(files.size(), 3u);
   const Mix mixes[] = {{"complete", 0.02, 0.01}, {"missing-heavy", 0.35, 0.05}};
   const int kPerMix = 10000;

@@ -96,10 +96,8 @@ std::vector<json::value> AllValues(const Policy& p, AttributeHandle h) {
 
 TEST(FailSafeTest, AMissingOrMalformedFieldIsNeverMorePermissiveThanSomeValue) {
   size_t checked = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(WRIT_POLICY_DIR)) {
-    if (entry.path().extension() != ".writ" || entry.path().filename() == "disclosure-schema.writ")
-      continue;
-    auto p = Policy::Load(entry.path().string());
+  for (const std::string& path : testing::CorpusPolicyPaths()) {
+    auto p = Policy::Load(path);
     ASSERT_TRUE(p.ok()) << p.status().message();
     // Attributes the policy tests with `is present` / `is missing`.
     std::string text;

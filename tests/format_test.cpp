@@ -82,8 +82,8 @@ TEST(FormatTest, FormattedPolicyDecidesTheBenchmarkWorkloadIdentically) {
     ASSERT_TRUE(formatted.ok());
     std::ofstream(tmp / f.filename()) << *formatted;
   }
-  for (const auto& f : Files(WRIT_POLICY_DIR)) {
-    if (f.filename() == "disclosure-schema.writ") continue;
+  for (const auto& path : testing::CorpusPolicyPaths()) {
+    const fs::path f(path);
     auto a = Policy::Load(f.string());
     auto b = Policy::Load((tmp / f.filename()).string());
     ASSERT_TRUE(a.ok()) << a.status().message();

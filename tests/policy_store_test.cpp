@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "testing/helpers.hpp"
@@ -87,6 +88,65 @@ TEST(PolicyStoreTest, ReadersNeverBlockNorSeeAnInvalidPolicyDuringReloads) {
   EXPECT_EQ(failed, 1000);
   EXPECT_GT(decisions.load(), 0);
   EXPECT_EQ(store.generation(), 2001u);
+}
+
+// The same with a history: each reload swaps in a whole history (its
+// versions with it) or, when the history does not check, keeps the last.
+TEST(PolicyStoreTest, HistoriesSwapAtomicallyAndABrokenOneNeverServes) {
+  const std::map<std::string, std::string> versions = {
+      {"a.writ", kValidA}, {"b.writ", kValidB}, {"bad.writ", kInvalid}};
+  const std::string histories[3] = {"history h { date day version \"a.writ\" from 2020-01-01 }",
+                                    "history h { date day version \"bad.writ\" from 2020-01-01 }",
+                                    "history h { date day version \"b.writ\" from 2020-01-01 }"};
+  auto phase = std::make_shared<int>(0);
+  LoadOptions o;
+  // Called only by the reloading thread.
+  o.reader = [&, phase](const std::string& path) -> absl::StatusOr<std::string> {
+    if (path == "h.writ") return histories[*phase % 3];
+    auto it = versions.find(path);
+    if (it == versions.end()) return absl::NotFoundError(path);
+    // Every version declares the history's date attribute.
+    return it->second + std::string("\nattr day : date\n");
+  };
+  PolicyStore store("h.writ", o);
+  ASSERT_TRUE(store.Reload().ok());
+  EXPECT_EQ(store.Current(), nullptr);
+  std::atomic<bool> stop{false};
+  std::atomic<long> decisions{0}, bad{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; ++t) {
+    readers.emplace_back([&] {
+      while (!stop.load(std::memory_order_relaxed)) {
+        std::shared_ptr<const PolicyHistory> h = store.CurrentHistory();
+        const uint32_t member = decisions.load() & 1;
+        auto r = h->ParseRequest(member ? R"({"k":"y","day":"2021-01-01"})"
+                                        : R"({"k":"x","day":"2021-01-01"})");
+        if (!r.ok()) {
+          ++bad;
+          continue;
+        }
+        Decision d = h->Decide(*r);
+        const std::string& name = d.policy()->name();
+        bool allows = (name == "version_a" && member == 0) || (name == "version_b" && member == 1);
+        if ((name != "version_a" && name != "version_b") || d.history() != h.get() ||
+            d.version_index() != 0 || d.effect() != (allows ? Effect::kAllow : Effect::kDeny))
+          ++bad;
+        ++decisions;
+      }
+    });
+  }
+  int ok = 0, failed = 0;
+  for (int i = 1; i <= 600; ++i) {
+    *phase = i;
+    (store.Reload().ok() ? ok : failed)++;
+  }
+  stop = true;
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_EQ(ok, 400);
+  EXPECT_EQ(failed, 200);
+  EXPECT_GT(decisions.load(), 0);
+  EXPECT_EQ(store.generation(), 401u);
 }
 
 }  // namespace

@@ -38,6 +38,7 @@
 namespace writ {
 
 class Policy;
+class PolicyHistory;
 namespace detail {
 class Evaluator;
 class ReferenceEvaluator;
@@ -94,8 +95,26 @@ class WRIT_API Decision {
 
   const Policy* policy() const { return policy_; }
 
+  // For a decision made by a PolicyHistory (history.hpp), the history; null
+  // for a decision made by a Policy.
+  const PolicyHistory* history() const { return history_; }
+  // Which version of the history decided: an index into
+  // PolicyHistory::versions(), or kNoVersion (the request's date is before
+  // the first version, or it has no date and the versions disagree) or
+  // kEveryVersion (it has no date and every version, and "no version",
+  // gives this outcome; rules and message are the latest version's).
+  static constexpr int kNoVersion = -1;
+  static constexpr int kEveryVersion = -2;
+  int version_index() const { return version_; }
+  // The request's date the history decided as of, in days since
+  // 1970-01-01, when the request had a valid one.
+  bool has_as_of() const { return as_of_ != kNoDate; }
+  int64_t as_of_days() const { return as_of_; }
+
   // One JSON object (no newline): effect, rules, granted, withheld,
-  // obligations, missing, problems, policy {name, version, sha256}.
+  // obligations, missing, problems, policy {name, version, sha256}, and for
+  // a history's decision history {name, version, from, as_of} (version and
+  // from null when no version applied, as_of null without a date).
   std::string ToJson() const;
   // The same object with "request" (the request's id) and "input" (where it
   // was read from) first, as `writ eval --format json` prints it.
@@ -105,6 +124,7 @@ class WRIT_API Decision {
 
  private:
   friend class Policy;
+  friend class PolicyHistory;
   friend class detail::Evaluator;
   friend class detail::ReferenceEvaluator;
   friend struct detail::DecisionAccess;
@@ -117,6 +137,10 @@ class WRIT_API Decision {
   uint64_t granted_ = 0;
   uint64_t withheld_ = 0;
   std::vector<InputProblem> problems_;
+  static constexpr int32_t kNoDate = INT32_MIN;
+  const PolicyHistory* history_ = nullptr;
+  int32_t version_ = kNoVersion;
+  int32_t as_of_ = kNoDate;
 };
 
 // Why one rule did or did not apply to a request.

@@ -13,6 +13,9 @@
 // still decided correctly by the new one, but translated first
 // (request.hpp), which allocates.
 //
+// A store whose file is a history (history.hpp) holds a PolicyHistory the
+// same way: `CurrentHistory()` serves it and `Current()` is null.
+//
 // Example:
 //   writ::PolicyStore store("policies/telegram-2024.writ");
 //   if (absl::Status s = store.Reload(); !s.ok()) return s;   // first load
@@ -29,6 +32,7 @@
 
 #include "absl/status/status.h"
 #include "writ/export.hpp"
+#include "writ/history.hpp"
 #include "writ/policy.hpp"
 
 namespace writ {
@@ -46,25 +50,39 @@ class WRIT_API PolicyStore {
   // publish a policy by renaming a complete file over the old one (a file
   // truncated and rewritten in place can be read between the two).
   absl::Status Reload();
-  // Replaces the policy with an already loaded one.
+  // Replaces what is served with an already loaded policy or history.
   void Set(std::shared_ptr<const Policy> policy);
+  void Set(std::shared_ptr<const PolicyHistory> history);
 
-  // The policy serving now; null before the first successful load.
+  // The policy serving now; null before the first successful load, and
+  // while the store serves a history.
   std::shared_ptr<const Policy> Current() const {
     std::shared_lock<std::shared_mutex> lock(current_mu_);
     return current_;
+  }
+  // The history serving now; null unless the store's file is a history.
+  std::shared_ptr<const PolicyHistory> CurrentHistory() const {
+    std::shared_lock<std::shared_mutex> lock(current_mu_);
+    return current_history_;
   }
   // How many times a policy was swapped in.
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
  private:
-  void Swap(std::shared_ptr<const Policy> policy);
+  void Swap(std::shared_ptr<const Policy> policy, std::shared_ptr<const PolicyHistory> history);
+  // The root loaded with `options`: a policy or a history.
+  struct Loaded {
+    std::shared_ptr<const Policy> policy;
+    std::shared_ptr<const PolicyHistory> history;
+  };
+  absl::StatusOr<Loaded> LoadRoot(const LoadOptions& options) const;
 
   std::string root_path_;
   LoadOptions options_;
   std::mutex reload_mu_;                  // serializes reloads
   mutable std::shared_mutex current_mu_;  // guards current_ (held only to copy or swap it)
   std::shared_ptr<const Policy> current_;
+  std::shared_ptr<const PolicyHistory> current_history_;
   std::atomic<uint64_t> generation_{0};
 };
 

@@ -17,6 +17,7 @@
 #include "writ/diagnostic.hpp"
 #include "writ/diff.hpp"
 #include "writ/format.hpp"
+#include "writ/history.hpp"
 #include "writ/lint.hpp"
 #include "writ/policy.hpp"
 #include "writ/policy_store.hpp"

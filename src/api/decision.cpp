@@ -5,8 +5,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "api/history_data.hpp"
 #include "api/json_render.hpp"
 #include "api/policy_data.hpp"
+#include "common/dates.hpp"
+#include "writ/history.hpp"
 #include "writ/policy.hpp"
 
 namespace writ {
@@ -75,8 +78,47 @@ std::string_view Decision::message() const {
   if (!policy_) return {};
   const auto& program = detail::PolicyAccess::Data(*policy_).program;
   if (open_) return "the decision depends on missing information; legal review required";
+  if (history_ && version_ == kNoVersion)
+    return detail::HistoryAccess::Data(*history_).no_version_message;
   if (!deciding_.empty()) return program.rules[deciding_[0]].message;
   return program.default_message;
+}
+
+// Which version of a history decided, as JSON.
+boost::json::object detail::DecisionAccess::HistoryObject(const Decision& d) {
+  const PolicyHistory& h = *d.history_;
+  boost::json::object o;
+  o["name"] = h.name();
+  if (d.version_ >= 0) {
+    o["version"] = h.versions()[d.version_].path;
+    o["from"] = h.versions()[d.version_].from;
+  } else {
+    o["version"] = nullptr;
+    o["from"] = nullptr;
+  }
+  if (d.has_as_of()) {
+    o["as_of"] = CivilFromDays(d.as_of_);
+  } else {
+    o["as_of"] = nullptr;
+  }
+  o["every_version"] = d.version_ == Decision::kEveryVersion;
+  return o;
+}
+
+// The same in words, for ToText.
+std::string detail::DecisionAccess::HistoryText(const Decision& d) {
+  const PolicyHistory& h = *d.history_;
+  if (d.version_ >= 0) {
+    return absl::StrCat("history ", h.name(), ": ", h.versions()[d.version_].path,
+                        " (in force from ", h.versions()[d.version_].from, ")");
+  }
+  if (d.has_as_of())
+    return absl::StrCat("history ", h.name(), ": no version in force on ", CivilFromDays(d.as_of_));
+  if (d.version_ == Decision::kEveryVersion)
+    return absl::StrCat("history ", h.name(), ": no '", h.date_attribute(),
+                        "' date; every version decides alike");
+  return absl::StrCat("history ", h.name(), ": no '", h.date_attribute(),
+                      "' date; the versions decide differently");
 }
 
 boost::json::object detail::DecisionObject(const Decision& d, std::string_view request,
@@ -107,7 +149,8 @@ boost::json::object detail::DecisionAccess::Object(const Decision& d, std::strin
     problems.push_back(std::move(po));
   }
   o["problems"] = std::move(problems);
-  if (d.policy_) {
+  if (d.history_) o["history"] = HistoryObject(d);
+  if (d.policy_ && !(d.history_ && d.version_ == Decision::kNoVersion)) {
     boost::json::object po;
     po["name"] = d.policy_->name();
     po["version"] = d.policy_->version();
@@ -141,6 +184,7 @@ std::string Decision::ToText() const {
   if (!w.empty()) absl::StrAppend(&out, "; withheld {", absl::StrJoin(w, ", "), "}");
   if (!ob.empty()) absl::StrAppend(&out, "; obligations ", absl::StrJoin(ob, ", "));
   for (const auto& p : problems_) absl::StrAppend(&out, "; input problem: ", p.message);
+  if (history_) absl::StrAppend(&out, "; ", detail::DecisionAccess::HistoryText(*this));
   return out;
 }
 

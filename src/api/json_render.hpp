@@ -7,6 +7,7 @@
 #define WRIT_SRC_API_JSON_RENDER_HPP_
 
 #include <boost/json.hpp>
+#include <string>
 #include <string_view>
 
 #include "writ/decision.hpp"
@@ -16,6 +17,8 @@ namespace writ::detail {
 struct DecisionAccess {
   static boost::json::object Object(const Decision& d, std::string_view request,
                                     std::string_view input, bool tagged);
+  static boost::json::object HistoryObject(const Decision& d);
+  static std::string HistoryText(const Decision& d);
 };
 
 // With `tagged`, "request" and "input" come first.

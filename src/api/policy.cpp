@@ -81,9 +81,51 @@ void CheckGivenFiles(const detail::PolicyData& data, const detail::FileReader& r
   }
 }
 
+// Test blocks of another file (a history's) to check with the policy.
+struct ForeignTests {
+  const std::string* path;
+  const std::string* text;
+  const std::vector<uint32_t>* keep;
+};
+
+// A history is not a policy: said at its declaration, whether it is the
+// root (load it as a history) or imported (it cannot be).
+void RejectHistories(const detail::Ast& ast, std::vector<Diagnostic>& diags) {
+  for (size_t f = 0; f < ast.files.size(); ++f) {
+    for (const detail::HistoryDecl& h : ast.files[f].histories) {
+      diags.push_back(
+          {Severity::kError, "history-not-policy", h.name.span,
+           f == 0 ? absl::StrCat("'", h.name.name,
+                                 "' is a history of policy versions, not a policy: load it as "
+                                 "a history (writ::PolicyHistory; every writ command takes one)")
+                  : absl::StrCat("'", h.name.name,
+                                 "' is a history; a policy can import only policy files"),
+           ""});
+    }
+  }
+}
+
+// Appends `extra`'s kept test blocks to `ast` as one more file, so that the
+// checker checks them against this policy's schema and rules.
+void AddForeignTests(const ForeignTests& extra, const detail::ParseLimits& limits,
+                     detail::PolicyData& data) {
+  uint32_t sid = data.sources.Add(*extra.path, *extra.text);
+  std::vector<Diagnostic> ignored;  // the history reports its own syntax errors
+  detail::File parsed = detail::ParseFile(sid, data.sources, limits, ignored);
+  detail::File tests;
+  tests.source = sid;
+  for (uint32_t i : *extra.keep) {
+    if (i >= parsed.tests.size()) continue;
+    tests.order.push_back(
+        {detail::File::DeclKind::kTest, static_cast<uint32_t>(tests.tests.size())});
+    tests.tests.push_back(std::move(parsed.tests[i]));
+  }
+  data.ast.files.push_back(std::move(tests));
+}
+
 // Parses and checks into `data`; the diagnostics go to `check`.
 absl::Status Front(const std::string& path, const LoadOptions& options, detail::PolicyData& data,
-                   CheckResult& check) {
+                   CheckResult& check, const ForeignTests* extra = nullptr) {
   detail::ParseLimits limits;
   limits.max_file_bytes = options.max_file_bytes;
   limits.max_nesting = options.max_nesting;
@@ -98,6 +140,14 @@ absl::Status Front(const std::string& path, const LoadOptions& options, detail::
   std::vector<Diagnostic> diags;
   absl::Status s = detail::ParseProgram(path, reader, limits, data.sources, data.ast, diags);
   if (!s.ok()) return s;
+  RejectHistories(data.ast, diags);
+  if (!data.ast.files.empty() && !data.ast.files[0].histories.empty()) {
+    // A history file: its tests name attributes no policy here declares.
+    check.sources = data.sources;
+    check.diagnostics = std::move(diags);
+    return absl::OkStatus();
+  }
+  if (extra) AddForeignTests(*extra, limits, data);
   if (!HasErrors(diags)) {
     data.model = detail::Check(data.ast, data.sources, diags);
     if (!HasErrors(diags)) CheckGivenFiles(data, reader, diags);
@@ -137,11 +187,14 @@ absl::StatusOr<CheckResult> Policy::Check(const std::string& path, const LoadOpt
   return check;
 }
 
-absl::StatusOr<std::shared_ptr<const Policy>> Policy::Load(const std::string& path,
-                                                           const LoadOptions& options,
-                                                           CheckResult& check) {
+namespace {
+
+absl::StatusOr<std::shared_ptr<const Policy>> LoadPolicy(const std::string& path,
+                                                         const LoadOptions& options,
+                                                         CheckResult& check,
+                                                         const ForeignTests* extra) {
   auto data = std::make_shared<detail::PolicyData>();
-  absl::Status s = Front(path, options, *data, check);
+  absl::Status s = Front(path, options, *data, check, extra);
   if (!s.ok()) return s;
   if (!check.ok()) return absl::InvalidArgumentError(check.Format());
   if (data->model.name.empty()) {
@@ -154,7 +207,32 @@ absl::StatusOr<std::shared_ptr<const Policy>> Policy::Load(const std::string& pa
     data->item_names = data->model.schema.enums[data->model.items_enum].members;
   }
   data->json = detail::JsonShape::Build(data->model.schema);
-  return std::shared_ptr<const Policy>(new Policy(std::move(data)));
+  return detail::PolicyAccess::Make(std::move(data));
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const Policy>> Policy::Load(const std::string& path,
+                                                           const LoadOptions& options,
+                                                           CheckResult& check) {
+  return LoadPolicy(path, options, check, nullptr);
+}
+
+absl::StatusOr<std::shared_ptr<const Policy>> detail::LoadWithTests(
+    const std::string& path, const LoadOptions& options, const std::string& tests_path,
+    const std::string& tests_text, const std::vector<uint32_t>& keep, CheckResult& check) {
+  const ForeignTests extra{&tests_path, &tests_text, &keep};
+  CheckResult all;
+  auto loaded = LoadPolicy(path, options, all, &extra);
+  // Only what is said about the tests: the version reports its own problems.
+  check.sources = all.sources;
+  for (Diagnostic& d : all.diagnostics) {
+    if (d.span.file < all.sources.size() && all.sources.at(d.span.file).path() == tests_path)
+      check.diagnostics.push_back(std::move(d));
+  }
+  if (!loaded.ok() && loaded.status().code() == absl::StatusCode::kInvalidArgument)
+    return absl::InvalidArgumentError(check.Format());
+  return loaded;
 }
 
 absl::StatusOr<std::shared_ptr<const Policy>> Policy::Load(const std::string& path,
@@ -237,6 +315,7 @@ Decision Policy::Decide(const Request& request) const {
 }
 
 void Policy::Decide(const Request& request, Decision& out) const {
+  out.history_ = nullptr;
   if (!detail::RequestBinding::Bound(request, *this)) [[unlikely]] {
     return DecideTranslated(request, out);
   }

@@ -8,6 +8,7 @@
 #define WRIT_SRC_API_POLICY_DATA_HPP_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,10 +35,29 @@ struct PolicyData {
 // library use it; it is not installed).
 struct PolicyAccess {
   static const PolicyData& Data(const Policy& policy) { return *policy.data_; }
+  static std::shared_ptr<const Policy> Make(std::shared_ptr<const PolicyData> data) {
+    return std::shared_ptr<const Policy>(new Policy(std::move(data)));
+  }
 };
 
 // Where a test's `given file` is: relative to the file the test is in.
 std::string TestFilePath(const std::string& test_source, const std::string& given);
+// A test block's request, made for `policy` (whose model checked the test)
+// from its `given file` and `given` values; nullopt after recording in
+// `res` why it cannot be made. `res.location` must be set.
+std::optional<Request> BuildTestRequest(const Policy& policy, const CheckedTest& test,
+                                        TestResult& res);
+// Compares what `test` expects with `decision`: a failure line in `res` per
+// difference, and `res.passed`.
+void CompareExpectations(const TestDecl& test, const Decision& decision, TestResult& res);
+
+// Loads the policy at `path` with, after its own files, the test blocks
+// `keep` (indices) of the file `tests_path` (text `tests_text`) checked
+// against it: how a history checks and runs its tests against the version in
+// force on their dates. Only the diagnostics in `tests_path` are kept.
+absl::StatusOr<std::shared_ptr<const Policy>> LoadWithTests(
+    const std::string& path, const LoadOptions& options, const std::string& tests_path,
+    const std::string& tests_text, const std::vector<uint32_t>& keep, CheckResult& check);
 
 // Binding requests to policies (request.hpp: lifetime and binding).
 struct RequestBinding {

@@ -5,9 +5,12 @@
 #include <sys/stat.h>
 
 #include <map>
+#include <memory>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "common/read_file.hpp"
+#include "parser/parser.hpp"
 
 namespace writ {
 
@@ -48,9 +51,9 @@ absl::Status PolicyStore::Reload() {
   std::lock_guard<std::mutex> lock(reload_mu_);
   if (options_.reader) {
     // Files served by the embedder: their consistency is theirs.
-    auto loaded = Policy::Load(root_path_, options_);
+    auto loaded = LoadRoot(options_);
     if (!loaded.ok()) return loaded.status();
-    Swap(*std::move(loaded));
+    Swap(std::move(loaded->policy), std::move(loaded->history));
     return absl::OkStatus();
   }
   // From the file system: every file's version is noted before it is read
@@ -67,12 +70,12 @@ absl::Status PolicyStore::Reload() {
       seen[path] = VersionOf(path);
       return detail::ReadFile(path, limits);
     };
-    auto loaded = Policy::Load(root_path_, options);
+    auto loaded = LoadRoot(options);
     bool stable = true;
     for (const auto& [path, before] : seen) stable &= VersionOf(path) == before;
     if (!stable) continue;
     if (!loaded.ok()) return loaded.status();
-    Swap(*std::move(loaded));
+    Swap(std::move(loaded->policy), std::move(loaded->history));
     return absl::OkStatus();
   }
   return absl::UnavailableError(absl::StrCat(
@@ -81,19 +84,56 @@ absl::Status PolicyStore::Reload() {
       "and renaming that over the old one (docs/robustness.md)"));
 }
 
-void PolicyStore::Set(std::shared_ptr<const Policy> policy) {
-  std::lock_guard<std::mutex> lock(reload_mu_);
-  Swap(std::move(policy));
+absl::StatusOr<PolicyStore::Loaded> PolicyStore::LoadRoot(const LoadOptions& given) const {
+  // The root is read once: telling a history from a policy and loading it
+  // see the same text.
+  LoadOptions options = given;
+  detail::ReadLimits limits;
+  limits.max_bytes = given.max_file_bytes;
+  detail::FileReader read = given.reader ? given.reader : [limits](const std::string& p) {
+    return detail::ReadFile(p, limits);
+  };
+  auto root = std::make_shared<std::optional<absl::StatusOr<std::string>>>();
+  options.reader = [read, root, path = root_path_](const std::string& p) {
+    if (p != path) return read(p);
+    if (!*root) *root = read(p);
+    return **root;
+  };
+  absl::StatusOr<bool> history = PolicyHistory::IsHistory(root_path_, options);
+  if (!history.ok()) return history.status();
+  Loaded out;
+  if (*history) {
+    auto loaded = PolicyHistory::Load(root_path_, options);
+    if (!loaded.ok()) return loaded.status();
+    out.history = *std::move(loaded);
+  } else {
+    auto loaded = Policy::Load(root_path_, options);
+    if (!loaded.ok()) return loaded.status();
+    out.policy = *std::move(loaded);
+  }
+  return out;
 }
 
-void PolicyStore::Swap(std::shared_ptr<const Policy> policy) {
+void PolicyStore::Set(std::shared_ptr<const Policy> policy) {
+  std::lock_guard<std::mutex> lock(reload_mu_);
+  Swap(std::move(policy), nullptr);
+}
+
+void PolicyStore::Set(std::shared_ptr<const PolicyHistory> history) {
+  std::lock_guard<std::mutex> lock(reload_mu_);
+  Swap(nullptr, std::move(history));
+}
+
+void PolicyStore::Swap(std::shared_ptr<const Policy> policy,
+                       std::shared_ptr<const PolicyHistory> history) {
   {
     std::unique_lock<std::shared_mutex> lock(current_mu_);
     current_.swap(policy);
+    current_history_.swap(history);
     generation_.fetch_add(1, std::memory_order_acq_rel);
   }
-  // `policy` now holds the old one: it is freed here, outside the lock (or
-  // later, by the last reader still holding it).
+  // `policy` and `history` now hold the old ones: they are freed here,
+  // outside the lock (or later, by the last reader still holding them).
 }
 
 }  // namespace writ

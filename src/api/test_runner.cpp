@@ -53,123 +53,135 @@ std::vector<TestResult> Policy::RunTests(bool root_only) const {
   return RunTests(root_only, nullptr);
 }
 
+namespace detail {
+
+std::optional<Request> BuildTestRequest(const Policy& policy, const CheckedTest& ct,
+                                        TestResult& res) {
+  const Model& m = PolicyAccess::Data(policy).model;
+  const TestDecl& t = *ct.decl;
+  Request req(policy);
+  if (t.given_file) {
+    const std::string file = TestFilePath(res.location.path, t.given_file->value);
+    auto text = ReadFile(file);
+    if (!text.ok()) {
+      res.failures.push_back(std::string(text.status().message()));
+      return std::nullopt;
+    }
+    absl::Status s = policy.ParseRequest(*text, req);
+    if (!s.ok()) {
+      res.failures.push_back(absl::StrCat(file, ": ", s.message()));
+      return std::nullopt;
+    }
+    // Values the schema does not take are missing in the test's request:
+    // say so, whether or not the test passes.
+    for (const InputProblem& p : req.problems())
+      res.notes.push_back(absl::StrCat(file, ": input problem: ", p.message));
+  }
+  for (const auto& g : t.given) {
+    auto it = m.schema.attr_by_path.find(g.path.name);
+    if (it == m.schema.attr_by_path.end()) continue;
+    Value v = FoldConstant(g.value, m);
+    AttributeHandle h{it->second, m.schema.attrs[it->second].type};
+    switch (h.type) {
+      case AttributeType::kBool:
+        req.SetBool(h, v.b);
+        break;
+      case AttributeType::kInt:
+        req.SetInt(h, v.i);
+        break;
+      case AttributeType::kDate:
+        req.SetDays(h, v.i);
+        break;
+      case AttributeType::kEnum:
+        req.SetEnum(h, static_cast<uint32_t>(v.i));
+        break;
+      case AttributeType::kEnumSet:
+        req.SetEnumSet(h, v.mask);
+        break;
+      case AttributeType::kString:
+        req.SetString(h, v.s);
+        break;
+      case AttributeType::kStringSet: {
+        std::vector<std::string_view> items(v.strs.begin(), v.strs.end());
+        (void)req.SetSet(g.path.name, items);
+        break;
+      }
+    }
+  }
+  return req;
+}
+
+void CompareExpectations(const TestDecl& t, const Decision& d, TestResult& res) {
+  res.deciding_rules = d.deciding_rules();
+  for (const auto& x : t.expects) {
+    switch (x.kind) {
+      case ExpectKind::kEffect: {
+        const Effect want = ToEffect(x.effect);
+        std::vector<std::string> rules = d.deciding_rules();
+        bool ok = d.effect() == want && (x.names.empty() || SameSet(IdentNames(x.names), rules));
+        if (!ok) {
+          std::string by =
+              x.names.empty() ? "" : absl::StrCat(" by ", absl::StrJoin(IdentNames(x.names), ", "));
+          std::string got_by = rules.empty()
+                                   ? (d.open() ? " (open: missing information)" : " (by default)")
+                                   : absl::StrCat(" by ", absl::StrJoin(rules, ", "));
+          res.failures.push_back(absl::StrCat("expected ", AV(EffectName(want)), by, ", got ",
+                                              AV(EffectName(d.effect())), got_by));
+        }
+        break;
+      }
+      case ExpectKind::kGranted:
+      case ExpectKind::kWithheld: {
+        bool granted = x.kind == ExpectKind::kGranted;
+        std::vector<std::string> got = granted ? d.granted() : d.withheld();
+        if (!SameSet(IdentNames(x.names), got)) {
+          res.failures.push_back(absl::StrCat("expected ", granted ? "granted " : "withheld ",
+                                              Names(IdentNames(x.names)), ", got ", Names(got)));
+        }
+        break;
+      }
+      case ExpectKind::kMissing: {
+        std::vector<std::string> got = d.missing();
+        if (!SameSet(IdentNames(x.names), got)) {
+          res.failures.push_back(
+              absl::StrCat("expected missing ", Names(IdentNames(x.names)), ", got ", Names(got)));
+        }
+        break;
+      }
+      case ExpectKind::kObligation: {
+        std::vector<std::string> got = d.obligations();
+        bool found = false;
+        for (const auto& o : got)
+          found |= o == x.names[0].name || o.rfind(x.names[0].name + "(", 0) == 0;
+        if (!found) {
+          res.failures.push_back(
+              absl::StrCat("expected obligation ", x.names[0].name, ", got ", Names(got)));
+        }
+        break;
+      }
+    }
+  }
+  res.passed = res.failures.empty();
+}
+
+}  // namespace detail
+
 std::vector<TestResult> Policy::RunTests(bool root_only, CoverageReport* coverage) const {
   std::vector<TestResult> results;
   std::optional<detail::CoverageRecorder> recorder;
   if (coverage) recorder.emplace(*data_, *coverage);
-  const detail::Model& m = data_->model;
-  const SourceSet& sources = data_->sources;
-  for (const auto& ct : m.tests) {
+  for (const auto& ct : data_->model.tests) {
     if (root_only && ct.file != 0) continue;
-    const detail::TestDecl& t = *ct.decl;
     TestResult res;
-    res.name = t.description.value;
-    res.location = sources.Locate(t.span);
-    Request req(*this);
-    if (t.given_file) {
-      const std::string file = detail::TestFilePath(res.location.path, t.given_file->value);
-      auto text = detail::ReadFile(file);
-      if (!text.ok()) {
-        res.failures.push_back(std::string(text.status().message()));
-        results.push_back(std::move(res));
-        continue;
-      }
-      absl::Status s = ParseRequest(*text, req);
-      if (!s.ok()) {
-        res.failures.push_back(absl::StrCat(file, ": ", s.message()));
-        results.push_back(std::move(res));
-        continue;
-      }
-      // Values the schema does not take are missing in the test's request:
-      // say so, whether or not the test passes.
-      for (const InputProblem& p : req.problems())
-        res.notes.push_back(absl::StrCat(file, ": input problem: ", p.message));
+    res.name = ct.decl->description.value;
+    res.location = data_->sources.Locate(ct.decl->span);
+    std::optional<Request> req = detail::BuildTestRequest(*this, ct, res);
+    if (req) {
+      Decision d = Decide(*req);
+      if (recorder) recorder->Record(*req);
+      detail::CompareExpectations(*ct.decl, d, res);
+      if (!res.passed) res.explanation = Explain(*req).ToText();
     }
-    for (const auto& g : t.given) {
-      auto it = m.schema.attr_by_path.find(g.path.name);
-      if (it == m.schema.attr_by_path.end()) continue;
-      detail::Value v = detail::FoldConstant(g.value, m);
-      AttributeHandle h{it->second, m.schema.attrs[it->second].type};
-      switch (h.type) {
-        case AttributeType::kBool:
-          req.SetBool(h, v.b);
-          break;
-        case AttributeType::kInt:
-          req.SetInt(h, v.i);
-          break;
-        case AttributeType::kDate:
-          req.SetDays(h, v.i);
-          break;
-        case AttributeType::kEnum:
-          req.SetEnum(h, static_cast<uint32_t>(v.i));
-          break;
-        case AttributeType::kEnumSet:
-          req.SetEnumSet(h, v.mask);
-          break;
-        case AttributeType::kString:
-          req.SetString(h, v.s);
-          break;
-        case AttributeType::kStringSet: {
-          std::vector<std::string_view> items(v.strs.begin(), v.strs.end());
-          (void)req.SetSet(g.path.name, items);
-          break;
-        }
-      }
-    }
-    Decision d = Decide(req);
-    if (recorder) recorder->Record(req);
-    res.deciding_rules = d.deciding_rules();
-    for (const auto& x : t.expects) {
-      switch (x.kind) {
-        case detail::ExpectKind::kEffect: {
-          const Effect want = detail::ToEffect(x.effect);
-          std::vector<std::string> rules = d.deciding_rules();
-          bool ok = d.effect() == want && (x.names.empty() || SameSet(IdentNames(x.names), rules));
-          if (!ok) {
-            std::string by = x.names.empty()
-                                 ? ""
-                                 : absl::StrCat(" by ", absl::StrJoin(IdentNames(x.names), ", "));
-            std::string got_by = rules.empty()
-                                     ? (d.open() ? " (open: missing information)" : " (by default)")
-                                     : absl::StrCat(" by ", absl::StrJoin(rules, ", "));
-            res.failures.push_back(absl::StrCat("expected ", AV(EffectName(want)), by, ", got ",
-                                                AV(EffectName(d.effect())), got_by));
-          }
-          break;
-        }
-        case detail::ExpectKind::kGranted:
-        case detail::ExpectKind::kWithheld: {
-          bool granted = x.kind == detail::ExpectKind::kGranted;
-          std::vector<std::string> got = granted ? d.granted() : d.withheld();
-          if (!SameSet(IdentNames(x.names), got)) {
-            res.failures.push_back(absl::StrCat("expected ", granted ? "granted " : "withheld ",
-                                                Names(IdentNames(x.names)), ", got ", Names(got)));
-          }
-          break;
-        }
-        case detail::ExpectKind::kMissing: {
-          std::vector<std::string> got = d.missing();
-          if (!SameSet(IdentNames(x.names), got)) {
-            res.failures.push_back(absl::StrCat("expected missing ", Names(IdentNames(x.names)),
-                                                ", got ", Names(got)));
-          }
-          break;
-        }
-        case detail::ExpectKind::kObligation: {
-          std::vector<std::string> got = d.obligations();
-          bool found = false;
-          for (const auto& o : got)
-            found |= o == x.names[0].name || o.rfind(x.names[0].name + "(", 0) == 0;
-          if (!found) {
-            res.failures.push_back(
-                absl::StrCat("expected obligation ", x.names[0].name, ", got ", Names(got)));
-          }
-          break;
-        }
-      }
-    }
-    res.passed = res.failures.empty();
-    if (!res.passed) res.explanation = Explain(req).ToText();
     results.push_back(std::move(res));
   }
   return results;

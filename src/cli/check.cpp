@@ -7,7 +7,8 @@
 namespace writ::cli {
 
 Command AddCheck(CLI::App& root) {
-  auto* app = root.add_subcommand("check", "Load and check policy files; print diagnostics");
+  auto* app =
+      root.add_subcommand("check", "Load and check policy and history files; print diagnostics");
   app->footer(kExitCodesHelp);
   auto files = std::make_shared<std::vector<std::string>>();
   auto format = std::make_shared<std::string>("text");
@@ -20,7 +21,7 @@ Command AddCheck(CLI::App& root) {
             int status = kOk;
             bool color = UseColor(StderrIsTerminal());
             for (const auto& f : *files) {
-              auto result = Policy::Check(f);
+              auto result = IsHistoryFile(f) ? PolicyHistory::Check(f) : Policy::Check(f);
               if (!result.ok()) {
                 std::cerr << "writ: " << result.status().message() << "\n";
                 status = kUnreadable;

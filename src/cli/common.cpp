@@ -139,7 +139,36 @@ absl::StatusOr<std::vector<std::string>> FindPolicyFiles(const std::vector<std::
   return out;
 }
 
+bool IsHistoryFile(const std::string& path) {
+  absl::StatusOr<bool> is = PolicyHistory::IsHistory(path);
+  return is.ok() && *is;
+}
+
+absl::StatusOr<Decider> LoadDecider(const std::string& path) {
+  Decider d;
+  if (IsHistoryFile(path)) {
+    auto loaded = PolicyHistory::Load(path);
+    if (!loaded.ok()) return loaded.status();
+    d.history = *loaded;
+    d.label = absl::StrCat("history ", d.history->name());
+    return d;
+  }
+  auto loaded = Policy::Load(path);
+  if (!loaded.ok()) return loaded.status();
+  d.policy = *loaded;
+  d.label = d.policy->version().empty() ? d.policy->name()
+                                        : absl::StrCat(d.policy->name(), " ", d.policy->version());
+  return d;
+}
+
 std::shared_ptr<const Policy> LoadForAnalysis(const std::string& path, const char* command) {
+  if (IsHistoryFile(path)) {
+    std::cerr << "writ " << command << ": '" << path << "' is a history; give one of its versions"
+              << (std::string_view(command) == "diff"
+                      ? ", or the history alone to compare each version with the next\n"
+                      : "\n");
+    return nullptr;
+  }
   auto loaded = Policy::Load(path);
   if (loaded.ok()) return *loaded;
   // InvalidArgument carries rendered diagnostics; anything else is a read error.

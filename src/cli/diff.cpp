@@ -24,7 +24,52 @@ struct DiffOptions {
   size_t max_request_bytes = kMaxRequestBytes;
 };
 
+// `writ diff HISTORY`: each version against the next.
+int RunHistory(const DiffOptions& o) {
+  auto history = PolicyHistory::Load(o.old_path);
+  if (!history.ok()) {
+    std::cerr << (history.status().code() == absl::StatusCode::kInvalidArgument ? "" : "writ: ")
+              << history.status().message() << "\nwrit diff: '" << o.old_path
+              << "' does not check; fix it first\n";
+    return kUnreadable;
+  }
+  if (!o.requests.empty()) {
+    std::cerr << "writ diff: --requests replays a log under two policies: give OLD and NEW "
+                 "(two versions' files)\n";
+    return kUsage;
+  }
+  const auto& versions = (*history)->versions();
+  bool changed = false;
+  for (size_t i = 0; i + 1 < versions.size(); ++i) {
+    const auto& a = versions[i];
+    const auto& b = versions[i + 1];
+    absl::StatusOr<PolicyDiff> diff = Diff(*a.policy, *b.policy);
+    if (!diff.ok()) {
+      std::cerr << "writ diff: " << a.path << " -> " << b.path << ": " << diff.status().message()
+                << "\n";
+      return kUnreadable;
+    }
+    changed |= !diff->changes.empty();
+    if (o.quiet) continue;
+    if (o.format == "json") {
+      std::cout << "{\"history\":\"" << (*history)->name() << "\",\"old\":{\"version\":\"" << a.path
+                << "\",\"from\":\"" << a.from << "\"},\"new\":{\"version\":\"" << b.path
+                << "\",\"from\":\"" << b.from << "\"},\"diff\":" << diff->ToJson() << "}\n";
+    } else {
+      std::cout << "== history " << (*history)->name() << ": " << a.path << " (from " << a.from
+                << ") -> " << b.path << " (from " << b.from << ")\n"
+                << diff->ToText(o.full);
+    }
+  }
+  return changed ? kFailed : kOk;
+}
+
 int Run(const DiffOptions& o) {
+  if (o.new_path.empty()) {
+    if (IsHistoryFile(o.old_path)) return RunHistory(o);
+    std::cerr << "writ diff: give OLD and NEW policies, or one history file\n";
+    return kUsage;
+  }
   std::shared_ptr<const Policy> policies[2];
   const std::string* paths[2] = {&o.old_path, &o.new_path};
   for (int k = 0; k < 2; ++k) {
@@ -65,8 +110,10 @@ Command AddDiff(CLI::App& root) {
       "usage, 3 a policy that cannot be read, does not check, or cannot be compared with the "
       "other.");
   auto o = std::make_shared<DiffOptions>();
-  app->add_option("old", o->old_path, "The policy before the change")->required();
-  app->add_option("new", o->new_path, "The policy after the change")->required();
+  app->add_option("old", o->old_path,
+                  "The policy before the change, or a history (each version against the next)")
+      ->required();
+  app->add_option("new", o->new_path, "The policy after the change");
   app->add_option("--format,-f", o->format, "text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
   app->add_flag("--full", o->full,

@@ -39,9 +39,9 @@ int Run(const EvalOptions& o) {
     }
     paths.push_back(*def);
   }
-  std::vector<std::shared_ptr<const Policy>> policies;
+  std::vector<Decider> policies;
   for (const auto& p : paths) {
-    auto loaded = Policy::Load(p);
+    auto loaded = LoadDecider(p);
     if (!loaded.ok()) {
       std::cerr << (loaded.status().code() == absl::StatusCode::kInvalidArgument ? "" : "writ: ")
                 << loaded.status().message()
@@ -57,14 +57,13 @@ int Run(const EvalOptions& o) {
   int status = kOk;
 
   std::vector<Request> requests;
-  for (const auto& p : policies) requests.push_back(p->NewRequest());
+  for (const auto& p : policies) requests.push_back(p.NewRequest());
   std::vector<Decision> decisions(policies.size());
   ParseOptions parse_options;
   parse_options.undeclared_fields_are_problems = o.strict;
   // How a decision names its policy in text: name and version.
   std::vector<std::string> labels;
-  for (const auto& p : policies)
-    labels.push_back(p->version().empty() ? p->name() : absl::StrCat(p->name(), " ", p->version()));
+  for (const auto& p : policies) labels.push_back(p.label);
   std::vector<Explanation> explanations(policies.size());
   std::string out;
   out.reserve(1 << 16);
@@ -98,7 +97,7 @@ int Run(const EvalOptions& o) {
       }
       bool failed = false;
       for (size_t k = 0; k < policies.size() && !failed; ++k) {
-        absl::Status s = policies[k]->ParseRequest(t, requests[k], parse_options);
+        absl::Status s = policies[k].ParseRequest(t, requests[k], parse_options);
         if (!s.ok()) {
           std::cerr << record.where << ": " << s.message() << "; request skipped\n";
           failed = true;
@@ -113,9 +112,9 @@ int Run(const EvalOptions& o) {
         }
         // One decision per policy; with --explain the explanation carries it.
         if (o.explain) {
-          explanations[k] = policies[k]->Explain(requests[k]);
+          explanations[k] = policies[k].Explain(requests[k]);
         } else {
-          policies[k]->Decide(requests[k], decisions[k]);
+          policies[k].Decide(requests[k], decisions[k]);
         }
       }
       if (failed) {
@@ -189,7 +188,8 @@ Command AddEval(CLI::App& root) {
       kExitCodesHelp));
   auto o = std::make_shared<EvalOptions>();
   app->add_option("--policy,-p", o->policies,
-                  "Policy file; repeat to decide under several policies side by side "
+                  "Policy or history file (a history decides each request as of its date); "
+                  "repeat to decide under several side by side "
                   "(default: $WRIT_POLICY, else the bundled Telegram 2024 policy)")
       ->allow_extra_args(false);
   app->add_option("requests", o->inputs, "Request files, or - for standard input");

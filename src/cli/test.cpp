@@ -55,25 +55,8 @@ int Run(const TestOptions& o) {
   std::ostream& lines = document ? std::cerr : std::cout;
   std::string coverage_out;
   std::vector<std::string> below;  // files under --min-coverage
-  for (const auto& f : *files) {
-    auto text = ReadText(f, kMaxPolicyBytes);
-    if (!text.ok()) {
-      std::cerr << "writ: " << text.status().message() << "\n";
-      status = kUnreadable;
-      continue;
-    }
-    if (!HoldsTests(*text)) continue;
-    auto policy = Policy::Load(f);
-    if (!policy.ok()) {
-      lines << red << "FAIL" << reset << " " << f << ": the policy does not load\n"
-            << policy.status().message();
-      if (!absl::EndsWith(policy.status().message(), "\n")) lines << "\n";
-      ++failed;
-      continue;
-    }
-    CoverageReport coverage;
-    for (const auto& r :
-         (*policy)->RunTests(/*root_only=*/true, o.coverage ? &coverage : nullptr)) {
+  auto report = [&](const std::vector<TestResult>& results) {
+    for (const auto& r : results) {
       if (!o.filter.empty() && !absl::StrContains(r.name, o.filter)) continue;
       std::string where = absl::StrCat(r.location.path, ":", r.location.line);
       for (const auto& note : r.notes)
@@ -90,6 +73,39 @@ int Run(const TestOptions& o) {
       for (absl::string_view line : absl::StrSplit(r.explanation, '\n'))
         if (!line.empty()) lines << "    " << line << "\n";
     }
+  };
+  for (const auto& f : *files) {
+    auto text = ReadText(f, kMaxPolicyBytes);
+    if (!text.ok()) {
+      std::cerr << "writ: " << text.status().message() << "\n";
+      status = kUnreadable;
+      continue;
+    }
+    if (!HoldsTests(*text)) continue;
+    if (IsHistoryFile(f)) {
+      // A history's tests, each decided as of its date (coverage is the
+      // versions': run it on their files).
+      auto history = PolicyHistory::Load(f);
+      if (!history.ok()) {
+        lines << red << "FAIL" << reset << " " << f << ": the history does not load\n"
+              << history.status().message();
+        if (!absl::EndsWith(history.status().message(), "\n")) lines << "\n";
+        ++failed;
+        continue;
+      }
+      report((*history)->RunTests());
+      continue;
+    }
+    auto policy = Policy::Load(f);
+    if (!policy.ok()) {
+      lines << red << "FAIL" << reset << " " << f << ": the policy does not load\n"
+            << policy.status().message();
+      if (!absl::EndsWith(policy.status().message(), "\n")) lines << "\n";
+      ++failed;
+      continue;
+    }
+    CoverageReport coverage;
+    report((*policy)->RunTests(/*root_only=*/true, o.coverage ? &coverage : nullptr));
     if (o.coverage) {
       if (o.coverage_format == "lcov") {
         coverage_out += coverage.ToLcov();

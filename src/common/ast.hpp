@@ -208,6 +208,24 @@ struct TestDecl {
   SourceSpan span;
 };
 
+// `version "file.writ" from DATE` in a history (docs/language.md §13).
+struct VersionDecl {
+  StringField path;      // relative to the history's file
+  int64_t from = 0;      // days since 1970-01-01
+  SourceSpan from_span;  // the date as written
+  SourceSpan span;
+};
+
+// `history NAME { title "..."  date ATTR  version "f.writ" from DATE ... }`:
+// the versions of one policy and the day each took effect.
+struct HistoryDecl {
+  Ident name;
+  std::optional<StringField> title;
+  std::optional<Ident> date;  // the date attribute every version declares
+  std::vector<VersionDecl> versions;
+  SourceSpan span;
+};
+
 // One parsed file, declarations in source order.
 struct File {
   uint32_t source = 0;
@@ -218,8 +236,9 @@ struct File {
   std::vector<LetDecl> lets;
   std::vector<RuleDecl> rules;
   std::vector<TestDecl> tests;
+  std::vector<HistoryDecl> histories;
   // Order of declarations as written, for the formatter: (kind, index).
-  enum class DeclKind : uint8_t { kImport, kPolicy, kEnum, kAttr, kLet, kRule, kTest };
+  enum class DeclKind : uint8_t { kImport, kPolicy, kEnum, kAttr, kLet, kRule, kTest, kHistory };
   std::vector<std::pair<DeclKind, uint32_t>> order;
   // Declarations that did not parse, by kind and name, as far as they got:
   // the checker takes their names as declared, so that their uses are not

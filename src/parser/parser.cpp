@@ -291,6 +291,26 @@ class Converter {
     file.order.push_back({File::DeclKind::kRule, static_cast<uint32_t>(file.rules.size())});
     file.rules.push_back(std::move(r));
   }
+  void Add(const cst::HistoryD& d, File& file) {
+    HistoryDecl h;
+    h.name = Id(d.name);
+    h.span = Span(d);
+    for (const auto& f : d.fields) {
+      if (f.key == "title") Once(h.title, f, Str(boost::get<cst::Str>(f.value)));
+      if (f.key == "date") Once(h.date, f, Id(boost::get<cst::Name>(f.value)));
+      if (f.key == "version") {
+        const auto& v = boost::get<cst::VersionV>(f.value);
+        VersionDecl vd;
+        vd.path = Str(v.path);
+        vd.from_span = Span(v.from);
+        vd.from = Leaf(v.from).int_value;  // reports a date that is not in the calendar
+        vd.span = Span(f);
+        h.versions.push_back(std::move(vd));
+      }
+    }
+    file.order.push_back({File::DeclKind::kHistory, static_cast<uint32_t>(file.histories.size())});
+    file.histories.push_back(std::move(h));
+  }
   void Add(const cst::TestD& d, File& file) {
     TestDecl t;
     t.description = Str(d.description);
@@ -429,8 +449,8 @@ File ParseFile(uint32_t source_id, const SourceSet& sources, const ParseLimits& 
       std::string msg = absl::StrCat("expected ", err.expected, ", found ", Describe(where, end));
       if (where == start && !StartsDeclaration(start, end)) {
         msg = absl::StrCat(
-            "expected a declaration (import, policy, enum, attr, let, rule or "
-            "test), found ",
+            "expected a declaration (import, policy, enum, attr, let, rule, test or "
+            "history), found ",
             Describe(where, end));
       }
       std::optional<Hint> hint = SyntaxHint(where, end, start, err.expected);

@@ -186,6 +186,9 @@ class Printer {
         case File::DeclKind::kTest:
           PrintTest(f_.tests[idx]);
           break;
+        case File::DeclKind::kHistory:
+          PrintHistory(f_.histories[idx]);
+          break;
       }
       first = false;
       prev_block = block;
@@ -212,6 +215,8 @@ class Printer {
         return f_.rules[i].span;
       case File::DeclKind::kTest:
         return f_.tests[i].span;
+      case File::DeclKind::kHistory:
+        return f_.histories[i].span;
     }
     return {};
   }
@@ -224,7 +229,7 @@ class Printer {
 
   bool IsBlock(File::DeclKind kind, uint32_t i) const {
     if (kind == File::DeclKind::kPolicy || kind == File::DeclKind::kRule ||
-        kind == File::DeclKind::kTest)
+        kind == File::DeclKind::kTest || kind == File::DeclKind::kHistory)
       return true;
     if (kind == File::DeclKind::kEnum) return EnumOneLine(f_.enums[i]).size() > kWidth;
     return false;
@@ -341,6 +346,22 @@ class Printer {
             absl::StrCat(EffectText(p.default_effect->effect), " ",
                          Quote(p.default_effect->message.value)));
     Comments(p.span.offset + p.span.length, 2);
+    Line(0, "}");
+  }
+
+  // Fields in a fixed order (title, date, then the versions as written),
+  // keys padded to one column like a policy's.
+  void PrintHistory(const HistoryDecl& h) {
+    Line(0, absl::StrCat("history ", h.name.name, " {"));
+    auto field = [&](const std::string& key, SourceSpan span, const std::string& value) {
+      Comments(span.offset, 2);
+      Line(2, absl::StrCat(Pad(key, 8), value));
+    };
+    if (h.title) field("title", h.title->span, Quote(h.title->value));
+    if (h.date) field("date", h.date->span, h.date->name);
+    for (const VersionDecl& v : h.versions)
+      field("version", v.span, absl::StrCat(Quote(v.path.value), " from ", CivilFromDays(v.from)));
+    Comments(h.span.offset + h.span.length, 2);
     Line(0, "}");
   }
 

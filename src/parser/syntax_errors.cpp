@@ -15,7 +15,8 @@
 namespace writ::detail {
 
 bool StartsDeclaration(const char* p, const char* end) {
-  static const char* kWords[] = {"import", "policy", "enum", "attr", "let", "rule", "test"};
+  static const char* kWords[] = {"import", "policy", "enum", "attr",
+                                 "let",    "rule",   "test", "history"};
   for (const char* w : kWords) {
     size_t n = strlen(w);
     if (static_cast<size_t>(end - p) >= n && std::equal(w, w + n, p) &&

@@ -4,12 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "writ/writ.hpp"
@@ -58,6 +61,21 @@ inline Request Json(const Policy& p, const std::string& json) {
   auto r = p.ParseRequest(json);
   EXPECT_TRUE(r.ok()) << r.status().message();
   return r.ok() ? *r : p.NewRequest();
+}
+
+// The corpus's policy files (full paths, sorted): every *.writ file of
+// policies/ but the shared schema and the histories.
+inline std::vector<std::string> CorpusPolicyPaths() {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(WRIT_POLICY_DIR)) {
+    if (e.path().extension() != ".writ" || e.path().filename() == "disclosure-schema.writ")
+      continue;
+    absl::StatusOr<bool> history = PolicyHistory::IsHistory(e.path().string());
+    if (history.ok() && *history) continue;
+    out.push_back(e.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 // Loads a policy of the corpus by file name, or fails the test (null).

@@ -96,8 +96,14 @@ struct ExpectV : Tagged {
   std::vector<Name> names;
 };
 
+// `version "file.writ" from 2024-09-23` in a history.
+struct VersionV : Tagged {
+  Str path;
+  Date from;
+};
+
 using FieldValue =
-    x3::variant<Str, Name, EffectV, NameList, OrExpr, ObligationV, GivenBlock, ExpectV>;
+    x3::variant<Str, Name, EffectV, NameList, OrExpr, ObligationV, GivenBlock, ExpectV, VersionV>;
 struct Field : Tagged {
   std::string key;
   FieldValue value;
@@ -135,7 +141,12 @@ struct TestD : Tagged {
   std::vector<Field> fields;
 };
 
-using Decl = x3::variant<ImportD, PolicyD, EnumD, AttrD, LetD, RuleD, TestD>;
+struct HistoryD : Tagged {
+  Name name;
+  std::vector<Field> fields;
+};
+
+using Decl = x3::variant<ImportD, PolicyD, EnumD, AttrD, LetD, RuleD, TestD, HistoryD>;
 
 }  // namespace writ::detail::cst
 

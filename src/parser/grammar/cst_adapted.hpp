@@ -24,5 +24,7 @@ BOOST_FUSION_ADAPT_STRUCT(writ::detail::cst::AttrD, path, type)
 BOOST_FUSION_ADAPT_STRUCT(writ::detail::cst::LetD, name, value)
 BOOST_FUSION_ADAPT_STRUCT(writ::detail::cst::RuleD, name, fields)
 BOOST_FUSION_ADAPT_STRUCT(writ::detail::cst::TestD, description, fields)
+BOOST_FUSION_ADAPT_STRUCT(writ::detail::cst::VersionV, path, from)
+BOOST_FUSION_ADAPT_STRUCT(writ::detail::cst::HistoryD, name, fields)
 
 #endif  // WRIT_SRC_PARSER_GRAMMAR_CST_ADAPTED_HPP_

@@ -101,7 +101,8 @@ const auto ident_inner_def = (x3::raw[lexeme[!keyword >> word]])[([](auto& ctx) 
 const auto ident_def = ident_inner;
 // Any word, keywords included: type names (`string`) and combining algorithms.
 const auto declaration_keyword =
-    lexeme[(lit("import") | "policy" | "enum" | "attr" | "let" | "rule" | "test") >> word_end];
+    lexeme[(lit("import") | "policy" | "enum" | "attr" | "let" | "rule" | "test" | "history") >>
+           word_end];
 const auto any_word_inner_def = (x3::raw[!declaration_keyword >> word])[([](auto& ctx) {
   auto& r = x3::_attr(ctx);
   x3::_val(ctx).text.assign(r.begin(), r.end());
@@ -240,8 +241,14 @@ x3::rule<class attr_class, cst::AttrD> const attr_decl = "attr";
 x3::rule<class let_class, cst::LetD> const let_decl = "let";
 x3::rule<class rule_decl_class, cst::RuleD> const rule_decl = "rule";
 x3::rule<class test_class, cst::TestD> const test_decl = "test";
+x3::rule<class version_v_class, cst::VersionV> const version_v = "version file (a string)";
+x3::rule<class from_kw_class> const from_kw = "'from' and the date the version took effect";
+x3::rule<class history_field_class, cst::Field> const history_field = "history field";
+x3::rule<class history_close_class> const history_close =
+    "history field (title, date, version) or '}'";
+x3::rule<class history_class, cst::HistoryD> const history_decl = "history";
 x3::rule<class declaration_class, cst::Decl> const declaration =
-    "declaration (import, policy, enum, attr, let, rule or test)";
+    "declaration (import, policy, enum, attr, let, rule, test or history)";
 
 const auto effect_word_def = kws("allow") | kws("review") | kws("deny");
 const auto effect_v_def = effect_word > str;
@@ -287,14 +294,21 @@ const auto attr_decl_def = kw("attr") > name > ':' > type;
 const auto let_decl_def = kw("let") > ident > '=' > or_expr;
 const auto rule_decl_def = kw("rule") > ident > '{' > *rule_field > rule_close;
 const auto test_decl_def = kw("test") > str > '{' > *test_field > test_close;
-const auto declaration_def =
-    import_decl | policy_decl | enum_decl | attr_decl | let_decl | rule_decl | test_decl;
+const auto from_kw_def = kw("from");
+const auto version_v_def = str > from_kw > date_lit;
+const auto history_field_def =
+    (kws("title") > str) | (kws("date") > name) | (kws("version") > version_v);
+const auto history_close_def = lit('}');
+const auto history_decl_def = kw("history") > ident > '{' > *history_field > history_close;
+const auto declaration_def = import_decl | policy_decl | enum_decl | attr_decl | let_decl |
+                             rule_decl | test_decl | history_decl;
 
 BOOST_SPIRIT_DEFINE(name_list_inner, given_block_inner, import_decl_inner, given_value, effect_word,
                     effect_v, name_set, name_list, obligation_v, assign, given_block, given_close,
                     expect_v, policy_field, rule_field, test_field, policy_close, rule_close,
                     test_close, enum_close, type, import_decl, policy_decl, enum_decl, attr_decl,
-                    let_decl, rule_decl, test_decl, declaration)
+                    let_decl, rule_decl, test_decl, from_kw, version_v, history_field,
+                    history_close, history_decl, declaration)
 
 // Rule ids that annotate spans. X3 finds on_success through the id class, so
 // these must live in the same (anonymous) namespace as the rules.
@@ -329,6 +343,9 @@ struct attr_class : annotate_span {};
 struct let_class : annotate_span {};
 struct rule_decl_class : annotate_span {};
 struct test_class : annotate_span {};
+struct version_v_class : annotate_span {};
+struct history_field_class : annotate_span {};
+struct history_class : annotate_span {};
 
 }  // namespace
 

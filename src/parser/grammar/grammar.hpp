@@ -29,6 +29,8 @@ inline constexpr std::string_view kKeywords[] = {
     "let",
     "rule",
     "test",
+    "history",
+    "from",
     "title",
     "version",
     "source",

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <new>
+#include <vector>
 
 #include "workloads.hpp"
 
@@ -175,7 +176,70 @@ void BM_ParseAndCheck(benchmark::State& state, const char* name) {
                          benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
+// As-of decisions through the Telegram history (policies/telegram.writ) on
+// the base workload's dated requests (2024 and 2025: both versions decide),
+// each made for the version in force on its date as ParseRequest makes it;
+// against the same requests decided by that version directly. The
+// difference is the cost of the as-of step.
+struct AsOf {
+  std::shared_ptr<const PolicyHistory> history;
+  std::vector<Request> requests;
+  std::vector<const Policy*> in_force;
+};
+
+AsOf& GetAsOf() {
+  static AsOf* a = [] {
+    auto* out = new AsOf;
+    auto h = PolicyHistory::Load(std::string(WRIT_POLICY_DIR) + "/telegram.writ");
+    if (!h.ok()) {
+      std::cerr << h.status().message() << "\n";
+      std::abort();
+    }
+    out->history = *h;
+    for (const std::string& line : Get("base").lines) {
+      auto r = out->history->ParseRequest(line);
+      if (!r.ok()) continue;
+      Decision d = out->history->Decide(*r);
+      if (d.version_index() < 0) continue;  // undated: decided under every version
+      out->in_force.push_back(out->history->versions()[d.version_index()].policy.get());
+      out->requests.push_back(*std::move(r));
+    }
+    return out;
+  }();
+  return *a;
+}
+
+void BM_HistoryAsOf(benchmark::State& state) {
+  AsOf& a = GetAsOf();
+  Decision d;
+  size_t i = 0, n = state.range(0) ? static_cast<size_t>(state.range(0)) : a.requests.size();
+  long before = g_allocations.load();
+  for (auto _ : state) {
+    a.history->Decide(a.requests[i], d);
+    benchmark::DoNotOptimize(d);
+    if (++i == n) i = 0;
+  }
+  Report(state, g_allocations.load() - before);
+}
+
+void BM_HistoryVersionDirectly(benchmark::State& state) {
+  AsOf& a = GetAsOf();
+  Decision d;
+  size_t i = 0, n = state.range(0) ? static_cast<size_t>(state.range(0)) : a.requests.size();
+  long before = g_allocations.load();
+  for (auto _ : state) {
+    a.in_force[i]->Decide(a.requests[i], d);
+    benchmark::DoNotOptimize(d);
+    if (++i == n) i = 0;
+  }
+  Report(state, g_allocations.load() - before);
+}
+
 BENCHMARK_CAPTURE(BM_Decide, telegram_2024, "base");
+// Arg 0: every dated request of the base workload (most of them out of
+// cache); 1000: the first thousand, cycled in cache.
+BENCHMARK(BM_HistoryAsOf)->Arg(0)->Arg(1000);
+BENCHMARK(BM_HistoryVersionDirectly)->Arg(0)->Arg(1000);
 BENCHMARK_CAPTURE(BM_JsonToDecision, telegram_2024, "base");
 BENCHMARK_CAPTURE(BM_DecideWithExplanation, telegram_2024, "base");
 BENCHMARK_CAPTURE(BM_Decide, scale_10, "scale_10");

@@ -246,9 +246,9 @@ TEST(HistoryTest, AgreesWithTheDefinitionOnRandomHistories) {
         const bool presence = files["v1.writ"].find("d is ") != std::string::npos ||
                               files["v2.writ"].find("d is ") != std::string::npos;
         const std::vector<const char*> days =
-            presence ? std::vector<const char*>{}
-                     : std::vector<const char*>{"2023-12-31", "2024-01-01", "2024-05-31",
-                                                "2024-06-01"};
+            presence
+                ? std::vector<const char*>{}
+                : std::vector<const char*>{"2023-12-31", "2024-01-01", "2024-05-31", "2024-06-01"};
         for (const char* day : days) {
           std::string with = json;
           with.insert(1, absl::StrCat("\"d\":\"", day, "\"", json == "{}" ? "" : ","));

@@ -142,12 +142,19 @@ class WRIT_API PolicyHistory {
   WRIT_LOCAL explicit PolicyHistory(std::unique_ptr<Data> data);
   // The version whose schema `request` was made for, or -1.
   int BoundVersion(const Request& request) const;
+  // Decide's every case but the common one (out of line, so that the
+  // common one stays small).
+  WRIT_LOCAL void DecideSlowly(const Request& request, Decision& out) const;
   // `request` decided without a date; `view` is it made for a version.
   void DecideUndated(const Request& request, const Request& view, Decision& out) const;
   // The deny of a date before the first version (or of none, kNoDate).
   void DecideNoVersion(const Request& view, int64_t days, Decision& out) const;
   friend struct detail::HistoryAccess;
   std::unique_ptr<Data> data_;
+  // The as-of step's table (Data::steps), reached without going through
+  // data_: one dependent load less on every decision.
+  const void* steps_ = nullptr;
+  size_t step_count_ = 0;
 };
 
 }  // namespace writ

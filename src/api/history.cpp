@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <tuple>
 
@@ -22,6 +23,7 @@
 #include "common/sha256.hpp"
 #include "parser/parser.hpp"
 #include "request/request_access.hpp"
+#include "runtime/evaluator.hpp"
 
 namespace writ {
 
@@ -288,6 +290,15 @@ absl::Status LoadHistory(const std::string& path, const LoadOptions& options,
     Adopt(tc.sources, std::move(tc.diagnostics), data.sources, diags);
     if (carrier.ok()) data.carriers.push_back({*carrier, tests});
   }
+  for (size_t i = 0; i < data.versions.size(); ++i) {
+    const Policy& p = *data.versions[i].policy;
+    const uint32_t date = data.date_handle[i].index;
+    data.steps.push_back(
+        {detail::RequestBinding::SchemaAddress(p), &p, &detail::PolicyAccess::Data(p).program, date,
+         detail::PolicyAccess::Data(p).model.schema.attrs[date].offset, data.versions[i].from_days,
+         i + 1 < data.versions.size() ? data.versions[i + 1].from_days
+                                      : std::numeric_limits<int64_t>::max()});
+  }
   detail::Sha256 sha;
   sha.Update(absl::StrCat("history:", text->size(), ":"));
   sha.Update(*text);
@@ -299,7 +310,8 @@ absl::Status LoadHistory(const std::string& path, const LoadOptions& options,
 
 }  // namespace
 
-PolicyHistory::PolicyHistory(std::unique_ptr<Data> data) : data_(std::move(data)) {}
+PolicyHistory::PolicyHistory(std::unique_ptr<Data> data)
+    : data_(std::move(data)), steps_(data_->steps.data()), step_count_(data_->steps.size()) {}
 PolicyHistory::~PolicyHistory() = default;
 
 absl::StatusOr<std::shared_ptr<const PolicyHistory>> PolicyHistory::Load(const std::string& path,
@@ -347,10 +359,11 @@ const std::vector<PolicyHistory::Version>& PolicyHistory::versions() const {
 }
 
 int PolicyHistory::VersionAt(int64_t days) const {
-  const std::vector<int64_t>& from = data_->from;
-  // Histories are short: a scan beats a binary search's branches.
+  // The dates increase: the version in force is the number of them on or
+  // before `days`, less one. Histories are short, and counting has no
+  // branch to mispredict when requests' dates straddle a change.
   int k = -1;
-  for (size_t i = 0; i < from.size() && from[i] <= days; ++i) k = static_cast<int>(i);
+  for (const Data::Step& s : data_->steps) k += s.from <= days;
   return k;
 }
 
@@ -378,11 +391,20 @@ absl::Status PolicyHistory::ParseRequest(std::string_view json, Request& out,
   return s;
 }
 
-int PolicyHistory::BoundVersion(const Request& request) const {
-  for (size_t i = data_->versions.size(); i-- > 0;)
-    if (detail::RequestBinding::Bound(request, *data_->versions[i].policy))
-      return static_cast<int>(i);
+namespace {
+// The version whose schema `request` was made for, or -1.
+// Branches, not arithmetic: a predicted branch lets the processor go on
+// before the request's schema pointer is loaded.
+inline int BoundIndex(const PolicyHistory::Data& data, const Request& request) {
+  const void* schema = detail::RequestBinding::SchemaOf(request);
+  for (size_t i = data.steps.size(); i-- > 0;)
+    if (data.steps[i].schema == schema) return static_cast<int>(i);
   return -1;
+}
+}  // namespace
+
+int PolicyHistory::BoundVersion(const Request& request) const {
+  return BoundIndex(*data_, request);
 }
 
 Decision PolicyHistory::Decide(const Request& request) const {
@@ -392,8 +414,32 @@ Decision PolicyHistory::Decide(const Request& request) const {
 }
 
 void PolicyHistory::Decide(const Request& request, Decision& out) const {
-  const int bound = BoundVersion(request);
-  if (bound < 0) [[unlikely]] {
+  // The hot path, kept small: a request made for the version in force on
+  // its date (as ParseRequest makes it) goes straight to that version's
+  // evaluator. Branches, not arithmetic, choose the version: predicted,
+  // they let the processor start deciding before the request's schema and
+  // date are loaded. Everything else is DecideSlowly's.
+  const Data::Step* first = static_cast<const Data::Step*>(steps_);
+  const size_t n = step_count_;
+  const void* schema = detail::RequestBinding::SchemaOf(request);
+  const Data::Step* s = first + n - 1;
+  for (size_t i = 0; i + 1 < n; ++i) s = first[i].schema == schema ? first + i : s;
+  if (s->schema == schema && request.present(s->date)) [[likely]] {
+    const int64_t days = detail::RequestAccess::DaysAt(request, s->date_offset);
+    if (days >= s->from && days < s->until) [[likely]] {
+      detail::Evaluator::Decide(*s->policy, *s->program, request, out);
+      out.history_ = this;
+      out.version_ = static_cast<int32_t>(s - first);
+      out.as_of_ = static_cast<int32_t>(days);
+      return;
+    }
+  }
+  DecideSlowly(request, out);
+}
+
+void PolicyHistory::DecideSlowly(const Request& request, Decision& out) const {
+  const int bound = BoundIndex(*data_, request);
+  if (bound < 0) {
     // Made for another policy: read it as the latest version would, but let
     // each version decide the original (each translates it by path).
     const Request view = detail::RequestBinding::Translate(request, latest());
@@ -408,14 +454,13 @@ void PolicyHistory::Decide(const Request& request, Decision& out) const {
     out.as_of_ = static_cast<int32_t>(days);
     return;
   }
-  const uint32_t date = data_->date_handle[bound].index;
-  if (!request.present(date)) [[unlikely]]
-    return DecideUndated(request, request, out);
-  const int64_t days = static_cast<int64_t>(detail::RequestAccess::Word(request, date));
+  const Data::Step& mine = data_->steps[bound];
+  if (!request.present(mine.date)) return DecideUndated(request, request, out);
+  const int64_t days = detail::RequestAccess::DaysAt(request, mine.date_offset);
   const int k = VersionAt(days);
-  if (k < 0) [[unlikely]]
-    return DecideNoVersion(request, days, out);
-  data_->versions[k].policy->Decide(request, out);
+  if (k < 0) return DecideNoVersion(request, days, out);
+  // Made for another version than the one in force: translated.
+  data_->steps[k].policy->Decide(request, out);
   out.history_ = this;
   out.version_ = k;
   out.as_of_ = static_cast<int32_t>(days);

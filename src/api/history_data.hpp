@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/ast.hpp"
+#include "compiler/program.hpp"
 #include "writ/history.hpp"
 
 namespace writ {
@@ -26,6 +27,19 @@ struct PolicyHistory::Data {
   std::vector<Version> versions;
   std::vector<int64_t> from;                 // versions[i].from_days, for the search
   std::vector<AttributeHandle> date_handle;  // the date attribute in each version
+  // What the as-of step reads, per version, in one array: the schema's
+  // address (to find the version a request was made for), the date
+  // attribute's index there, the day it took effect, the policy.
+  struct Step {
+    const void* schema = nullptr;
+    const Policy* policy = nullptr;
+    const detail::Program* program = nullptr;  // the policy's, decided directly
+    uint32_t date = 0;                         // the date attribute's index
+    uint32_t date_offset = 0;                  // and its place among a request's values
+    int64_t from = 0;
+    int64_t until = 0;  // the next version's `from` (the largest int64 for the last)
+  };
+  std::vector<Step> steps;
   // A test block of the history file, and the policy that checked it and
   // builds its request: the version in force on its date, loaded with it.
   struct TestCarrier {

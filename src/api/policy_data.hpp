@@ -67,6 +67,9 @@ struct RequestBinding {
   static bool Bound(const Request& request, const Policy& policy) {
     return request.schema_.get() == &policy.data_->model.schema;
   }
+  // The schema `request` was made for, and `policy`'s: equal when bound.
+  static const void* SchemaOf(const Request& request) { return request.schema_.get(); }
+  static const void* SchemaAddress(const Policy& policy) { return &policy.data_->model.schema; }
   // `request` made anew for `policy`: every present attribute that `policy`
   // declares, by path, converted to its schema; values that do not fit
   // become input problems, as they would from JSON.

@@ -32,6 +32,13 @@ struct RequestAccess {
     if (kind == TypeKind::kStringSet) v.strs = &r.string_sets_[i];
     return v;
   }
+  // A present date attribute's day number, read at its known byte offset
+  // (dates are 4 bytes, signed) without going through the schema.
+  static int64_t DaysAt(const Request& r, uint32_t offset) {
+    int32_t v;
+    std::memcpy(&v, r.values() + offset, 4);
+    return v;
+  }
   // The value of present attribute `i` as a Value (allocates; not for hot paths).
   static Value Get(const Request& r, const Schema& schema, uint32_t i);
 };

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "writ/alternatives.hpp"
 #include "writ/coverage.hpp"
 #include "writ/decision.hpp"
 #include "writ/diagnostic.hpp"
@@ -151,6 +152,13 @@ class WRIT_API Policy {
   void Decide(const Request& request, Decision& out) const;
   // Decides and explains: every rule's outcome and why.
   Explanation Explain(const Request& request) const;
+
+  // What would change the decision of `request`: for each other effect the
+  // smallest changes that give it, and for an open decision what each value
+  // of the missing attributes gives (alternatives.hpp). Unimplemented for a
+  // policy whose conditions the analysis does not cover (docs/analysis.md).
+  absl::StatusOr<writ::Alternatives> Alternatives(const Request& request,
+                                                  const AlternativesOptions& options = {}) const;
 
   // Runs the policy's `test` blocks (all files, or only the root's).
   std::vector<TestResult> RunTests(bool root_only = false) const;

@@ -8,6 +8,7 @@
 #define WRIT_SRC_API_POLICY_DATA_HPP_
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,10 @@ struct PolicyData {
   std::string sha256;
   std::vector<std::string> item_names;
   JsonShape json;  // the schema as JSON objects, for parsing requests
+  // Built on first use by the analysis (analysis/alternatives.cpp: the
+  // candidate values of each attribute), then shared by every thread.
+  mutable std::once_flag alternatives_once;
+  mutable std::shared_ptr<const void> alternatives;
 };
 
 // The library's own way in to a Policy's data (tests and tools inside the

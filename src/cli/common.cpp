@@ -161,6 +161,17 @@ absl::StatusOr<Decider> LoadDecider(const std::string& path) {
   return d;
 }
 
+absl::StatusOr<writ::Alternatives> Decider::Alternatives(const Request& r,
+                                                         const Decision& d) const {
+  if (!history) return policy->Alternatives(r);
+  if (d.version_index() < 0)
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no version of history '", history->name(), "' applied (",
+        d.has_as_of() ? "the date is before the first version" : "the request has no date",
+        "): alternatives are a version's; give the request a date"));
+  return history->versions()[d.version_index()].policy->Alternatives(r);
+}
+
 std::shared_ptr<const Policy> LoadForAnalysis(const std::string& path, const char* command) {
   if (IsHistoryFile(path)) {
     std::cerr << "writ " << command << ": '" << path << "' is a history; give one of its versions"

@@ -70,6 +70,10 @@ struct Decider {
   Explanation Explain(const Request& r) const {
     return history ? history->Explain(r) : policy->Explain(r);
   }
+  // What would change `d` (the decision of `r`): a history's are those of
+  // the version applied; a history's request with no version applied has
+  // none to offer (FailedPrecondition, saying why).
+  absl::StatusOr<writ::Alternatives> Alternatives(const Request& r, const Decision& d) const;
 };
 // Loads `path` as a history when it holds one, else as a policy; the
 // status as Policy::Load's (InvalidArgument carries rendered diagnostics).

@@ -24,6 +24,7 @@ struct EvalOptions {
   std::vector<std::string> policies;
   std::vector<std::string> inputs;
   bool explain = false;
+  bool alternatives = false;
   bool strict = false;
   std::string format;  // text | json; empty: text on a terminal
   size_t max_request_bytes = kMaxRequestBytes;
@@ -125,17 +126,44 @@ int Run(const EvalOptions& o) {
       // noted as it found the record (no second parse).
       const std::string& id = record.id;
       const std::string& where = record.where;
+      // With --alternatives: what would change each decision.
+      std::vector<std::string> alt_text(policies.size()), alt_json(policies.size());
+      if (o.alternatives) {
+        for (size_t k = 0; k < policies.size(); ++k) {
+          const Decision& dk = o.explain ? explanations[k].decision : decisions[k];
+          absl::StatusOr<Alternatives> alt = policies[k].Alternatives(requests[k], dk);
+          if (alt.ok()) {
+            alt_text[k] = "  what would change it:\n";
+            for (absl::string_view line : absl::StrSplit(alt->ToText(), '\n', absl::SkipEmpty()))
+              absl::StrAppend(&alt_text[k], "  ", line, "\n");
+            alt_json[k] = alt->ToJson();
+          } else {
+            alt_text[k] = absl::StrCat("  what would change it: ", alt.status().message(), "\n");
+            boost::json::object err;
+            err["error"] = std::string(alt.status().message());
+            alt_json[k] = boost::json::serialize(err);
+          }
+        }
+      }
+      // A decision's JSON with "alternatives" added.
+      auto with_alternatives = [&](std::string decision_json, size_t k) {
+        if (!o.alternatives) return decision_json;
+        boost::json::object obj = boost::json::parse(decision_json).as_object();
+        obj["alternatives"] = boost::json::parse(alt_json[k]);
+        return boost::json::serialize(obj);
+      };
       if (json) {
         if (policies.size() == 1) {
-          out += o.explain ? explanations[0].ToJson(id, where) : decisions[0].ToJson(id, where);
+          out += with_alternatives(
+              o.explain ? explanations[0].ToJson(id, where) : decisions[0].ToJson(id, where), 0);
         } else {
           boost::json::object line;
           line["request"] = id;
           line["input"] = where;
           boost::json::array each;
           for (size_t k = 0; k < policies.size(); ++k) {
-            each.push_back(
-                boost::json::parse(o.explain ? explanations[k].ToJson() : decisions[k].ToJson()));
+            each.push_back(boost::json::parse(with_alternatives(
+                o.explain ? explanations[k].ToJson() : decisions[k].ToJson(), k)));
           }
           line["decisions"] = std::move(each);
           out += boost::json::serialize(line);
@@ -146,13 +174,14 @@ int Run(const EvalOptions& o) {
         if (policies.size() == 1) {
           absl::StrAppend(&out, label, " (", labels[0],
                           "): ", o.explain ? explanations[0].ToText(color) : decisions[0].ToText(),
-                          "\n");
+                          "\n", alt_text[0]);
         } else {
           absl::StrAppend(&out, label, "\n");
           for (size_t k = 0; k < policies.size(); ++k) {
             absl::StrAppend(
                 &out, "  ", labels[k], ": ",
-                o.explain ? explanations[k].ToText(color) : decisions[k].ToText() + "\n");
+                o.explain ? explanations[k].ToText(color) : decisions[k].ToText() + "\n",
+                alt_text[k]);
           }
         }
       }
@@ -195,6 +224,10 @@ Command AddEval(CLI::App& root) {
   app->add_option("requests", o->inputs, "Request files, or - for standard input");
   app->add_flag("--explain,-e", o->explain,
                 "Add the full explanation: why each rule did or did not apply");
+  app->add_flag("--alternatives,-a", o->alternatives,
+                "Add what would change each decision: for each other effect the smallest changes "
+                "to the request that give it and the rule that would decide; for an open "
+                "decision, what each value of the missing attributes gives");
   app->add_flag("--strict", o->strict,
                 "Treat input problems (wrong types, unknown values, fields the policy does not "
                 "declare) as errors: such a request is not decided");

@@ -32,6 +32,8 @@ struct RequestAccess {
     if (kind == TypeKind::kStringSet) v.strs = &r.string_sets_[i];
     return v;
   }
+  // Makes attribute `i` missing (its value is left; nothing reads it).
+  static void SetMissing(Request& r, uint32_t i) { r.data_[i >> 6] &= ~(uint64_t{1} << (i & 63)); }
   // A present date attribute's day number, read at its known byte offset
   // (dates are 4 bytes, signed) without going through the schema.
   static int64_t DaysAt(const Request& r, uint32_t offset) {

@@ -1,12 +1,11 @@
 // File: alternatives.hpp
 //
-// What would change a decision (docs/analysis.md §5): for each effect other
-// than the one decided, the smallest changes to the request that would give
-// it, with the rule that would then decide — "review by
-// judicial_order_criminal_suspect if instrument.issuer were judge (it is
-// prosecutor)". Smallest means fewest attributes changed, then fewest made
-// present; at most three alternatives per effect. For an open decision, also
-// what each value of the missing attributes would give.
+// What would change a decision (docs/analysis.md, "What would change a decision"): for each effect
+// other than the one decided, the smallest changes to the request that would give it, with the rule
+// that would then decide — "review by judicial_order_criminal_suspect if instrument.issuer were
+// judge (it is prosecutor)". Smallest means fewest attributes changed, then fewest made present; at
+// most three alternatives per effect. For an open decision, also what each value of the missing
+// attributes would give.
 //
 // Exact: the candidate changes come from the classes of values the policy's
 // conditions tell apart (and, for two attributes compared with each other,

@@ -1,15 +1,13 @@
 // File: src/analysis/alternatives.cpp
 //
-// Policy::Alternatives (include/writ/alternatives.hpp, docs/analysis.md §5):
-// the smallest changes to a request that give each other effect, found by
-// trying changes of one attribute, then two, ... Each attribute's candidate
-// values are its classes in the request space (values the policy's
-// comparisons with constants tell apart), values around the request's value
-// of each attribute it is compared with, and, for a set, every combination
-// of the members the conditions name. A set of attributes is tried only if
-// leaving them all missing leaves the decision open: when it is settled, the
-// fail-safe rule says no value of theirs changes the effect (attributes
-// tested with `is present` excepted, which are always tried).
+// Policy::Alternatives (include/writ/alternatives.hpp, docs/analysis.md, "What would change a
+// decision"): the smallest changes to a request that give each other effect, found by trying
+// changes of one attribute, then two, ... Each attribute's candidate values are its classes in the
+// request space (values the policy's comparisons with constants tell apart), values around the
+// request's value of each attribute it is compared with, and, for a set, every combination of the
+// members the conditions name. A set of attributes is tried only if leaving them all missing leaves
+// the decision open: when it is settled, the fail-safe rule says no value of theirs changes the
+// effect (attributes tested with `is present` excepted, which are always tried).
 #include "writ/alternatives.hpp"
 
 #include <algorithm>

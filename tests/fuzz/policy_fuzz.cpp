@@ -15,6 +15,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   };
   auto policy = writ::Policy::FromText("fuzz.writ", text, options);
   (void)writ::Format("fuzz.writ", text);
+  // The same text as a history: its versions cannot be read, but the
+  // declaration, its checks and its diagnostics run.
+  writ::LoadOptions history_options = options;
+  history_options.reader = [&text](const std::string& path) -> absl::StatusOr<std::string> {
+    if (path == "fuzz.writ") return text;
+    return absl::NotFoundError("no versions while fuzzing");
+  };
+  (void)writ::PolicyHistory::Check("fuzz.writ", history_options);
   if (!policy.ok()) return 0;
   const writ::Policy& p = **policy;
   // An empty request, and one with every attribute set to something.
@@ -48,10 +56,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         break;
     }
   }
+  // What would change each decision, within a small budget.
+  writ::AlternativesOptions alternatives;
+  alternatives.max_changes = 2;
+  alternatives.max_evaluations = 2000;
   for (const writ::Request* r : {&empty, &full}) {
     writ::Decision d = p.Decide(*r);
     (void)d.ToJson();
     (void)p.Explain(*r).ToJson();
+    auto alt = p.Alternatives(*r, alternatives);
+    // An alternative the evaluator refutes is a bug, never an answer.
+    if (!alt.ok() && alt.status().code() == absl::StatusCode::kInternal) __builtin_trap();
+    if (alt.ok()) (void)alt->ToJson();
   }
   (void)p.RunTests();
   (void)writ::MeaningSha256(p);

@@ -81,8 +81,8 @@ struct WRIT_API Alternatives {
 
 // How far Policy::Alternatives searches.
 struct AlternativesOptions {
-  int max_changes = 4;               // attributes changed at once, at most
-  size_t max_evaluations = 2000000;  // decisions tried, at most
+  int max_changes = 6;             // attributes changed at once, at most
+  size_t max_evaluations = 50000;  // decisions tried, at most
   int per_effect = 3;
 };
 

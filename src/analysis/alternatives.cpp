@@ -22,6 +22,7 @@
 #include "common/combining.hpp"
 #include "common/dates.hpp"
 #include "request/request_access.hpp"
+#include "runtime/reference_evaluator.hpp"
 #include "writ/policy.hpp"
 
 namespace writ {
@@ -346,6 +347,7 @@ absl::StatusOr<writ::Alternatives> Policy::Alternatives(const Request& in,
     }
   };
   Decision d;
+  const detail::ReferenceEvaluator reference(data.model);
   size_t evaluations = 0;
   const int max_k = std::min<int>(o.max_changes, static_cast<int>(attrs.size()));
   for (int k = 1; k <= max_k && !out.exhausted; ++k) {
@@ -362,9 +364,28 @@ absl::StatusOr<writ::Alternatives> Policy::Alternatives(const Request& in,
         detail::RequestAccess::SetMissing(scratch, attrs[i]);
       }
       Decide(scratch, d);
-      for (size_t i : pick) restore(attrs[i]);
       ++evaluations;
-      const bool promising = presence || d.open() || d.effect() != d0.effect();
+      bool promising = presence || d.open() || d.effect() != d0.effect();
+      if (promising && !presence) {
+        // Sharper, per effect sought: an allow or review needs a rule of that
+        // effect that the missing attributes leave possible (not false); the
+        // default's effect and deny (an allow or review that grants nothing
+        // is one) keep the test above.
+        bool any = false;
+        for (int e = 0; e < 3 && !any; ++e) {
+          if (!wanted[e]) continue;
+          if (e == static_cast<int>(Effect::kDeny) ||
+              e == static_cast<int>(detail::ToEffect(data.model.default_effect))) {
+            any = true;
+            break;
+          }
+          for (size_t i = 0; i < data.model.rules.size() && !any; ++i)
+            any = static_cast<int>(detail::ToEffect(data.model.rules[i].effect)) == e &&
+                  reference.Applies(i, scratch) != detail::Tri::kFalse;
+        }
+        promising = any;
+      }
+      for (size_t i : pick) restore(attrs[i]);
       if (promising) {
         // Every combination of their options.
         std::vector<const std::vector<ChangeOption>*> lists;

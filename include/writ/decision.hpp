@@ -113,8 +113,9 @@ class WRIT_API Decision {
 
   // One JSON object (no newline): effect, rules, granted, withheld,
   // obligations, missing, problems, policy {name, version, sha256}, and for
-  // a history's decision history {name, version, from, as_of} (version and
-  // from null when no version applied, as_of null without a date).
+  // a history's decision history {name, version, from, as_of, every_version}
+  // (version and from null when no version applied, and then no policy;
+  // as_of null without a date).
   std::string ToJson() const;
   // The same object with "request" (the request's id) and "input" (where it
   // was read from) first, as `writ eval --format json` prints it.

@@ -184,8 +184,9 @@ std::shared_ptr<const Policy> LoadForAnalysis(const std::string& path, const cha
   if (loaded.ok()) return *loaded;
   // InvalidArgument carries rendered diagnostics; anything else is a read error.
   if (loaded.status().code() == absl::StatusCode::kInvalidArgument) {
-    std::cerr << loaded.status().message() << "writ " << command << ": '" << path
-              << "' does not check; fix it first\n";
+    const absl::string_view message = loaded.status().message();
+    std::cerr << message << (message.empty() || message.back() == '\n' ? "" : "\n") << "writ "
+              << command << ": '" << path << "' does not check; fix it first\n";
   } else {
     std::cerr << "writ: " << loaded.status().message() << "\n";
   }

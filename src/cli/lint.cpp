@@ -2,6 +2,7 @@
 // include/writ/lint.hpp for each policy, as text, JSON or SARIF 2.1.0.
 #include "writ/lint.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli/common.hpp"
@@ -19,7 +20,26 @@ struct LintOptions {
 int Run(const LintOptions& o) {
   int status = kOk;
   size_t open = 0;
+  // A history stands for its versions, each linted once.
+  std::vector<std::string> files;
   for (const std::string& path : o.files) {
+    if (!IsHistoryFile(path)) {
+      files.push_back(path);
+      continue;
+    }
+    auto history = PolicyHistory::Load(path);
+    if (!history.ok()) {
+      std::cerr << (history.status().code() == absl::StatusCode::kInvalidArgument ? "" : "writ: ")
+                << history.status().message() << "\nwrit lint: '" << path
+                << "' does not check; fix it first\n";
+      status = kUnreadable;
+      continue;
+    }
+    for (const auto& v : (*history)->versions()) files.push_back(v.policy->sources().at(0).path());
+  }
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string& path = files[i];
+    if (std::find(files.begin(), files.begin() + i, path) != files.begin() + i) continue;
     std::shared_ptr<const Policy> loaded = LoadForAnalysis(path, "lint");
     if (!loaded) {
       status = kUnreadable;
@@ -57,7 +77,8 @@ Command AddLint(CLI::App& root) {
       "Exit status: 0 (1 with --werror and findings not accepted), 2 usage, 3 a policy that "
       "cannot be read, does not check, or that the analysis does not cover.");
   auto o = std::make_shared<LintOptions>();
-  app->add_option("files", o->files, "Policy files (*.writ)")->required();
+  app->add_option("files", o->files, "Policy files (*.writ); a history stands for its versions")
+      ->required();
   app->add_option("--format,-f", o->format, "text (default), json, or sarif (SARIF 2.1.0)")
       ->check(CLI::IsMember({"text", "json", "sarif"}));
   app->add_flag("--werror", o->werror, "Exit 1 when there are findings not accepted");

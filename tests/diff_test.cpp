@@ -34,7 +34,8 @@ constexpr bool kSlowBuild = false;
 struct Seen {
   Effect effect;
   bool open;
-  std::vector<std::string> granted, obligations;
+  std::vector<std::string> granted;
+  std::vector<Obligation> obligations;
   bool operator==(const Seen&) const = default;
 };
 

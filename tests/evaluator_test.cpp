@@ -68,7 +68,8 @@ rule b { when count > 1 then review "b" disclose {phone} obligation two obligati
   EXPECT_EQ(d.deciding_rules(), (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(d.granted(), (std::vector<std::string>{"ip", "phone"}));
   EXPECT_EQ(d.withheld(), std::vector<std::string>{"content"});
-  EXPECT_EQ(d.obligations(), (std::vector<std::string>{"one", "two"}));
+  EXPECT_EQ(d.obligations(),
+            (std::vector<Obligation>{{"one", std::nullopt}, {"two", std::nullopt}}));
 }
 
 TEST(EvaluatorTest, FirstMatchTakesTheFirstApplyingRuleInOrder) {

@@ -236,7 +236,7 @@ TEST(HistoryTest, AgreesWithTheDefinitionOnRandomHistories) {
       const Decision a = v1.Decide(v1.ParseRequest(json).value());
       const Decision b = v2.Decide(v2.ParseRequest(json).value());
       const auto deny = std::make_tuple(Effect::kDeny, false, std::vector<std::string>{},
-                                        std::vector<std::string>{});
+                                        std::vector<Obligation>{});
       if (Outcome(a) == deny && Outcome(b) == deny) {
         ++undated_settled;
         EXPECT_EQ(Outcome(got), deny) << ctx;

@@ -26,6 +26,7 @@
 #define WRIT_DECISION_HPP_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,17 @@ struct DecisionAccess;
 struct InputProblem {
   std::string attribute;  // dotted path
   std::string message;    // e.g. "'instrument.expires' is not a date"
+};
+
+// A duty that follows a decision (docs/language.md §4): a name and an
+// optional argument, as the deciding rule writes it.
+struct WRIT_API Obligation {
+  std::string name;
+  std::optional<std::string> argument;
+
+  // `name` or `name("argument")`, as the language writes it.
+  std::string ToString() const;
+  friend bool operator==(const Obligation&, const Obligation&) = default;
 };
 
 // Where a rule is written, for explanations.
@@ -85,9 +97,9 @@ class WRIT_API Decision {
   std::vector<std::string> granted() const;
   std::vector<std::string> withheld() const;
   std::vector<std::string> missing() const;
-  // Obligations of the deciding rules, each once, in rule order: "name" or
-  // "name(\"argument\")".
-  std::vector<std::string> obligations() const;
+  // Obligations of the deciding rules, each once, in rule order: every
+  // unconditional one, and each conditional one whose condition held.
+  std::vector<Obligation> obligations() const;
   // The message of the deciding rule (the first one) or of the default, with
   // placeholders unrendered.
   std::string_view message() const;
@@ -137,6 +149,9 @@ class WRIT_API Decision {
   detail::IndexList missing_;
   uint64_t granted_ = 0;
   uint64_t withheld_ = 0;
+  // The conditional obligations (their numbers in the policy) whose
+  // conditions held; unconditional ones follow from deciding_ alone.
+  detail::IndexList held_;
   std::vector<InputProblem> problems_;
   static constexpr int32_t kNoDate = INT32_MIN;
   const PolicyHistory* history_ = nullptr;
@@ -158,6 +173,10 @@ struct RuleOutcome {
   std::string reason;
   std::vector<std::string> missing;
   std::vector<std::string> cites;
+  // For a rule that applies, each conditional obligation and whether it
+  // follows: `notify_user("before disclosure") does not follow: unless
+  // process.gag_order (true)`.
+  std::vector<std::string> obligations;
   RuleSource source;
 };
 

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "writ/decision.hpp"
 #include "writ/effect.hpp"
 #include "writ/export.hpp"
 
@@ -46,7 +47,7 @@ struct DiffOutcome {
   // `all_items`: every item requested.
   std::vector<std::string> may_disclose;
   bool all_items = false;
-  std::vector<std::string> obligations;  // name or name("argument")
+  std::vector<Obligation> obligations;
   friend bool operator==(const DiffOutcome&, const DiffOutcome&) = default;
 };
 

@@ -52,6 +52,9 @@ struct LoadOptions {
   int max_nesting = 200;
   int max_errors = 20;
   int max_files = 1000;  // the root and everything it imports
+  // Warn about every rule without a `cite` (`writ check` does: the rules of
+  // a published policy quote the words they encode).
+  bool require_cites = false;
   // Reads a file; the default reads from the file system. Tests and
   // embedders may serve files from memory.
   std::function<absl::StatusOr<std::string>(const std::string& path)> reader;

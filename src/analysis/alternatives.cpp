@@ -91,6 +91,10 @@ std::shared_ptr<const Candidates> BuildCandidates(const detail::PolicyData& data
     for (uint32_t a : rule.reads) read[a] = true;
     if (rule.decl->when) WalkConditions(*rule.decl->when, m, *c);
     if (rule.decl->unless) WalkConditions(*rule.decl->unless, m, *c);
+    for (const auto& o : rule.obligations) {
+      for (uint32_t a : o.reads) read[a] = true;
+      if (o.condition) WalkConditions(*o.condition, m, *c);
+    }
   }
   for (const detail::LetDecl* let : m.let_decls) WalkConditions(let->value, m, *c);
   for (uint32_t a = 0; a < n; ++a) {

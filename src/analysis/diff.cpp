@@ -247,8 +247,7 @@ class Differ {
   static bool Matches(const Decision& d, const Outcome& o, const json::object& w,
                       const detail::RequestSpace& space, size_t k) {
     if (d.effect() != o.effect || d.open() != o.open) return false;
-    const std::vector<std::string> obligations = d.obligations();
-    if (obligations != o.obligations) return false;
+    if (d.obligations() != o.obligations) return false;
     std::vector<std::string> granted = d.granted();
     std::sort(granted.begin(), granted.end());
     // What the outcome grants for this request's items.
@@ -355,7 +354,12 @@ json::object OutcomeJson(const DiffOutcome& o) {
     j["granted"] = json::array();
   }
   json::array ob;
-  for (const auto& s : o.obligations) ob.push_back(json::value(s));
+  for (const Obligation& s : o.obligations) {
+    json::object one;
+    one["name"] = s.name;
+    one["argument"] = s.argument ? json::value(*s.argument) : json::value(nullptr);
+    ob.push_back(std::move(one));
+  }
   j["obligations"] = std::move(ob);
   return j;
 }
@@ -381,7 +385,10 @@ std::string OutcomeText(const DiffOutcome& o) {
     }
   }
   if (!o.obligations.empty())
-    absl::StrAppend(&out, "; obligations ", absl::StrJoin(o.obligations, ", "));
+    absl::StrAppend(&out, "; obligations ",
+                    absl::StrJoin(o.obligations, ", ", [](std::string* to, const Obligation& ob) {
+                      absl::StrAppend(to, ob.ToString());
+                    }));
   return out;
 }
 

@@ -23,6 +23,14 @@ PolicyDiagram::PolicyDiagram(const RequestSpace& space, DiagramStore& store, siz
     const RuleDecl& d = *m_.rules[i].decl;
     rules_.push_back(RuleWith(i, d.when ? Condition(*d.when) : Pair{kT, kF}));
   }
+  // Conditional obligations, numbered in rule order as the compiler does:
+  // where each holds (its `unless` already read as `not`).
+  for (const CheckedRule& r : m_.rules)
+    for (const CheckedObligation& o : r.obligations) {
+      if (!o.condition) continue;
+      const Pair c = Condition(*o.condition);
+      duties_.push_back(o.unless ? Pair{c.second, c.first} : c);
+    }
   root_ = OutcomesOf(rules_);
 }
 
@@ -282,11 +290,22 @@ NodeId PolicyDiagram::OutcomesOf(const std::vector<Pair>& rules) {
   auto& interned = interned_;
   const int32_t items =
       m_.items_attr >= 0 ? static_cast<int32_t>(space_.AttrOf(model_, m_.items_attr)) : -1;
+  // The walk's entries past the rules are the conditional obligations:
+  // entry n + j is obligation j.
+  const uint32_t n = static_cast<uint32_t>(rules.size());
   std::vector<std::pair<uint32_t, Tri>> statuses;
+  std::vector<Tri> duty(duties_.size());
   auto leaf = [&](const std::vector<uint32_t>& live) -> NodeId {
     statuses.clear();
-    for (size_t k = 0; k < live.size(); k += 3)
-      statuses.push_back({live[k], live[k + 1] == kT ? kTrue : kUnknown});
+    std::fill(duty.begin(), duty.end(), kFalse);
+    for (size_t k = 0; k < live.size(); k += 3) {
+      const Tri t = live[k + 1] == kT ? kTrue : kUnknown;
+      if (live[k] < n) {
+        statuses.push_back({live[k], t});
+      } else {
+        duty[live[k] - n] = t;
+      }
+    }
     const CombinedOutcome c = CombineLive(m_, statuses);
     Outcome o;
     o.effect = c.effect;
@@ -294,16 +313,37 @@ NodeId PolicyDiagram::OutcomesOf(const std::vector<Pair>& rules) {
     o.may = items >= 0 ? SpaceMask(static_cast<uint32_t>(items), c.may) : 0;
     o.rules = c.open ? c.changing : c.deciding;
     if (!c.open) {
-      for (uint32_t i : c.deciding)
-        for (const auto& ob : m_.rules[i].decl->obligations) {
-          std::string s = ob.argument ? absl::StrCat(ob.name.name, "(\"", ob.argument->value, "\")")
-                                      : ob.name.name;
-          if (std::find(o.obligations.begin(), o.obligations.end(), s) == o.obligations.end())
-            o.obligations.push_back(std::move(s));
+      // The obligations of the deciding rules; one whose condition is
+      // unknown leaves the decision open (docs/language.md §4).
+      std::vector<uint32_t> unsure;
+      for (uint32_t i : c.deciding) {
+        uint32_t j = 0;
+        for (uint32_t r = 0; r < i; ++r)
+          for (const CheckedObligation& ob : m_.rules[r].obligations) j += ob.condition != nullptr;
+        for (const CheckedObligation& ob : m_.rules[i].obligations) {
+          const Tri holds = ob.condition ? duty[j++] : kTrue;
+          if (holds == kUnknown && (unsure.empty() || unsure.back() != i)) unsure.push_back(i);
+          if (holds != kTrue) continue;
+          writ::Obligation one{ob.decl->name.name, ob.decl->argument ? std::optional<std::string>(
+                                                                           ob.decl->argument->value)
+                                                                     : std::nullopt};
+          if (std::find(o.obligations.begin(), o.obligations.end(), one) == o.obligations.end())
+            o.obligations.push_back(std::move(one));
         }
+      }
+      if (!unsure.empty()) {
+        o.effect = kOpenEffect;
+        o.open = true;
+        o.may = 0;
+        o.rules = std::move(unsure);
+        o.obligations.clear();
+      }
     }
-    auto [it, inserted] = interned.emplace(std::make_tuple(o.effect, o.open, o.may, o.rules),
-                                           static_cast<uint32_t>(outcomes_.size()));
+    std::vector<std::string> duties;
+    for (const auto& ob : o.obligations) duties.push_back(ob.ToString());
+    auto [it, inserted] =
+        interned.emplace(std::make_tuple(o.effect, o.open, o.may, o.rules, std::move(duties)),
+                         static_cast<uint32_t>(outcomes_.size()));
     if (inserted) outcomes_.push_back(std::move(o));
     return DiagramStore::Terminal(it->second);
   };
@@ -334,6 +374,9 @@ NodeId PolicyDiagram::OutcomesOf(const std::vector<Pair>& rules) {
   std::vector<uint32_t> live;
   for (uint32_t i = 0; i < rules.size(); ++i)
     if (rules[i].second != kT) live.insert(live.end(), {i, rules[i].first, rules[i].second});
+  for (uint32_t j = 0; j < duties_.size(); ++j)
+    if (duties_[j].second != kT)
+      live.insert(live.end(), {n + j, duties_[j].first, duties_[j].second});
   return go(go, live);
 }
 

@@ -22,6 +22,7 @@
 
 #include "analysis/diagram.hpp"
 #include "analysis/request_space.hpp"
+#include "writ/decision.hpp"
 #include "writ/effect.hpp"
 
 namespace writ::detail {
@@ -29,9 +30,9 @@ namespace writ::detail {
 struct Outcome {
   Effect effect = Effect::kDeny;
   bool open = false;
-  uint64_t may = 0;                      // items (space members) the deciding rules may disclose
-  std::vector<uint32_t> rules;           // deciding rules; open: the rules that left it open
-  std::vector<std::string> obligations;  // of the deciding rules, in order, each once
+  uint64_t may = 0;             // items (space members) the deciding rules may disclose
+  std::vector<uint32_t> rules;  // deciding rules; open: the rules that left it open
+  std::vector<writ::Obligation> obligations;  // of the deciding rules, in order, each once
 };
 
 class PolicyDiagram {
@@ -63,13 +64,18 @@ class PolicyDiagram {
   NodeId MemberBit(uint32_t a, uint32_t space_member);
   // A model's mask (its own member indices) as space members of attribute a.
   uint64_t SpaceMask(uint32_t a, uint64_t model_mask) const;
-  std::map<std::tuple<Effect, bool, uint64_t, std::vector<uint32_t>>, uint32_t> interned_;
+  std::map<std::tuple<Effect, bool, uint64_t, std::vector<uint32_t>, std::vector<std::string>>,
+           uint32_t>
+      interned_;
 
   const RequestSpace& space_;
   DiagramStore& store_;
   size_t model_;
   const Model& m_;
   std::vector<std::pair<NodeId, NodeId>> rules_;
+  // Where each conditional obligation holds and where it does not, in the
+  // compiler's numbering (rule order).
+  std::vector<std::pair<NodeId, NodeId>> duties_;
   std::vector<Outcome> outcomes_;
   NodeId root_ = DiagramStore::kFalse;
 };

@@ -62,13 +62,18 @@ std::vector<std::string> Decision::missing() const {
   return out;
 }
 
-std::vector<std::string> Decision::obligations() const {
-  std::vector<std::string> out;
+std::string Obligation::ToString() const {
+  return argument ? absl::StrCat(name, "(\"", *argument, "\")") : name;
+}
+
+std::vector<Obligation> Decision::obligations() const {
+  std::vector<Obligation> out;
   if (!policy_) return out;
   for (uint32_t i : deciding_) {
     for (const auto& o : detail::PolicyAccess::Data(*policy_).program.rules[i].obligations) {
-      std::string s = o.has_argument ? absl::StrCat(o.name, "(\"", o.argument, "\")") : o.name;
-      if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+      if (o.condition >= 0 && std::find(held_.begin(), held_.end(), o.id) == held_.end()) continue;
+      Obligation ob{o.name, o.has_argument ? std::optional<std::string>(o.argument) : std::nullopt};
+      if (std::find(out.begin(), out.end(), ob) == out.end()) out.push_back(std::move(ob));
     }
   }
   return out;
@@ -139,7 +144,18 @@ boost::json::object detail::DecisionAccess::Object(const Decision& d, std::strin
   o["open"] = d.open_;
   o["granted"] = Array(d.granted());
   o["withheld"] = Array(d.withheld());
-  o["obligations"] = Array(d.obligations());
+  boost::json::array obligations;
+  for (const writ::Obligation& ob : d.obligations()) {
+    boost::json::object oo;
+    oo["name"] = ob.name;
+    if (ob.argument) {
+      oo["argument"] = *ob.argument;
+    } else {
+      oo["argument"] = nullptr;
+    }
+    obligations.push_back(std::move(oo));
+  }
+  o["obligations"] = std::move(obligations);
   o["missing"] = Array(d.missing());
   boost::json::array problems;
   for (const auto& p : d.problems_) {
@@ -179,9 +195,11 @@ std::string Decision::ToText() const {
   } else {
     absl::StrAppend(&out, " by ", absl::StrJoin(rules, ", "));
   }
-  auto g = granted(), w = withheld(), ob = obligations();
+  auto g = granted(), w = withheld();
   if (!g.empty()) absl::StrAppend(&out, "; granted {", absl::StrJoin(g, ", "), "}");
   if (!w.empty()) absl::StrAppend(&out, "; withheld {", absl::StrJoin(w, ", "), "}");
+  std::vector<std::string> ob;
+  for (const Obligation& o : obligations()) ob.push_back(o.ToString());
   if (!ob.empty()) absl::StrAppend(&out, "; obligations ", absl::StrJoin(ob, ", "));
   for (const auto& p : problems_) absl::StrAppend(&out, "; input problem: ", p.message);
   if (history_) absl::StrAppend(&out, "; ", detail::DecisionAccess::HistoryText(*this));

@@ -42,6 +42,7 @@ std::string Explanation::ToText(bool color) const {
                     ") ", dim, r.source.path, ":", r.source.line, reset, "\n      ", r.reason,
                     "\n");
     for (const auto& c : r.cites) absl::StrAppend(&out, "      ", dim, "cites: ", c, reset, "\n");
+    for (const auto& o : r.obligations) absl::StrAppend(&out, "      obligation ", o, "\n");
   }
   return out;
 }
@@ -64,6 +65,11 @@ boost::json::object detail::ExplanationObject(const Explanation& e, std::string_
     for (const auto& c : r.cites) cites.emplace_back(c);
     ro["missing"] = std::move(miss);
     ro["cites"] = std::move(cites);
+    if (!r.obligations.empty()) {
+      boost::json::array duties;
+      for (const auto& d : r.obligations) duties.emplace_back(d);
+      ro["obligations"] = std::move(duties);
+    }
     ro["source"] = absl::StrCat(r.source.path, ":", r.source.line, ":", r.source.column);
     rs.push_back(std::move(ro));
   }

@@ -110,7 +110,8 @@ std::string VersionPath(const std::string& history_path, const std::string& vers
 // What a requester would be told: the same in every version means the same
 // decision, whatever the rules are called.
 auto OutcomeOf(const Decision& d) {
-  std::vector<std::string> granted = d.granted(), obligations = d.obligations();
+  std::vector<std::string> granted = d.granted(), obligations;
+  for (const Obligation& o : d.obligations()) obligations.push_back(o.ToString());
   std::sort(granted.begin(), granted.end());
   std::sort(obligations.begin(), obligations.end());
   return std::make_tuple(d.effect(), d.open(), granted, obligations);

@@ -157,6 +157,9 @@ absl::Status Front(const std::string& path, const LoadOptions& options, detail::
     if (diags.size() < static_cast<size_t>(options.max_errors))
       data.model = detail::Check(data.ast, data.sources, diags);
   }
+  if (!options.require_cites) {
+    std::erase_if(diags, [](const Diagnostic& d) { return d.code == "rule-without-cite"; });
+  }
   // Report in source order, as a reader meets them.
   std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.span.file, a.span.offset) < std::tie(b.span.file, b.span.offset);

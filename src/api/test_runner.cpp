@@ -148,14 +148,23 @@ void CompareExpectations(const TestDecl& t, const Decision& d, TestResult& res) 
         }
         break;
       }
-      case ExpectKind::kObligation: {
-        std::vector<std::string> got = d.obligations();
+      case ExpectKind::kObligation:
+      case ExpectKind::kNoObligation: {
+        // Without an argument, any obligation of that name counts.
+        std::vector<std::string> got;
         bool found = false;
-        for (const auto& o : got)
-          found |= o == x.names[0].name || o.rfind(x.names[0].name + "(", 0) == 0;
-        if (!found) {
+        for (const writ::Obligation& o : d.obligations()) {
+          got.push_back(o.ToString());
+          found |= o.name == x.names[0].name && (!x.argument || o.argument == x.argument->value);
+        }
+        const std::string want =
+            x.argument ? writ::Obligation{x.names[0].name, x.argument->value}.ToString()
+                       : x.names[0].name;
+        if (x.kind == ExpectKind::kObligation && !found) {
+          res.failures.push_back(absl::StrCat("expected obligation ", want, ", got ", Names(got)));
+        } else if (x.kind == ExpectKind::kNoObligation && found) {
           res.failures.push_back(
-              absl::StrCat("expected obligation ", x.names[0].name, ", got ", Names(got)));
+              absl::StrCat("expected no obligation ", want, ", got ", Names(got)));
         }
         break;
       }

@@ -16,6 +16,17 @@
 
 namespace writ::detail {
 
+// An obligation of a rule; `condition` (in the Ast) is null when it always
+// follows the rule.
+struct CheckedObligation {
+  const Obligation* decl = nullptr;
+  const Expr* condition = nullptr;
+  bool unless = false;
+  // The attributes the condition reads, sorted: the missing list of a
+  // decision it leaves open.
+  std::vector<uint32_t> reads;
+};
+
 struct CheckedRule {
   const RuleDecl* decl = nullptr;
   uint32_t file = 0;
@@ -25,6 +36,8 @@ struct CheckedRule {
   // Every attribute the rule reads (`items` too when it has `disclose`),
   // sorted: the candidates for a decision's missing list.
   std::vector<uint32_t> reads;
+  std::vector<CheckedObligation> obligations;  // as written
+  bool conditional_obligations = false;        // some obligation has a condition
 };
 
 struct CheckedTest {

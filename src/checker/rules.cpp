@@ -85,6 +85,25 @@ void Checker::CheckRules() {
         }
       }
     }
+    for (auto& o : rule.obligations) {
+      CheckedObligation co;
+      co.decl = &o;
+      if (o.condition) {
+        CheckBool(*o.condition, o.unless ? "the obligation's 'unless'" : "the obligation's 'when'");
+        std::set<uint32_t> cond_reads;
+        CollectAttributes(*o.condition, cond_reads);
+        co.condition = &*o.condition;
+        co.unless = o.unless;
+        co.reads.assign(cond_reads.begin(), cond_reads.end());
+        cr.conditional_obligations = true;
+      }
+      cr.obligations.push_back(std::move(co));
+    }
+    if (rule.cites.empty()) {
+      Warn(rule.name.span, "rule-without-cite",
+           absl::StrCat("rule '", rule.name.name,
+                        "' has no 'cite': quote the words of the policy text it encodes"));
+    }
     std::set<uint32_t> reads;
     if (rule.when) CollectAttributes(*rule.when, reads);
     if (rule.unless) CollectAttributes(*rule.unless, reads);

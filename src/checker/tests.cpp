@@ -71,14 +71,27 @@ void Checker::CheckTests() {
                       NearestName(n.name, AttrNames()));
             }
             break;
-          case ExpectKind::kObligation: {
-            std::vector<std::string> names;
-            for (auto& cr : m_.rules)
-              for (auto& o : cr.decl->obligations) names.push_back(o.name.name);
+          case ExpectKind::kObligation:
+          case ExpectKind::kNoObligation: {
+            // An expectation about an obligation no rule has could never
+            // fail (or never pass): it is a typo.
+            std::vector<std::string> names, arguments;
             const std::string& want = x.names[0].name;
-            if (std::find(names.begin(), names.end(), want) == names.end())
+            for (auto& cr : m_.rules)
+              for (auto& o : cr.decl->obligations) {
+                names.push_back(o.name.name);
+                if (o.name.name == want) arguments.push_back(o.argument ? o.argument->value : "");
+              }
+            if (std::find(names.begin(), names.end(), want) == names.end()) {
               Error(x.names[0].span, "unknown-obligation",
                     absl::StrCat("no rule has obligation '", want, "'"), NearestName(want, names));
+            } else if (x.argument && std::find(arguments.begin(), arguments.end(),
+                                               x.argument->value) == arguments.end()) {
+              std::string near = NearestName(x.argument->value, arguments);
+              Error(x.argument->span, "unknown-obligation",
+                    absl::StrCat("no rule has obligation ", want, "(\"", x.argument->value, "\")"),
+                    near.empty() ? "" : absl::StrCat(want, "(\"", near, "\")"));
+            }
             break;
           }
         }

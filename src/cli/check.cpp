@@ -20,8 +20,11 @@ Command AddCheck(CLI::App& root) {
   return {app, [files, format] {
             int status = kOk;
             bool color = UseColor(StderrIsTerminal());
+            LoadOptions options;
+            options.require_cites = true;
             for (const auto& f : *files) {
-              auto result = IsHistoryFile(f) ? PolicyHistory::Check(f) : Policy::Check(f);
+              auto result =
+                  IsHistoryFile(f) ? PolicyHistory::Check(f, options) : Policy::Check(f, options);
               if (!result.ok()) {
                 std::cerr << "writ: " << result.status().message() << "\n";
                 status = kUnreadable;

@@ -32,7 +32,8 @@ std::string OutcomeWords(const Decision& d) {
     const auto g = d.granted();
     absl::StrAppend(&out, ", granted {", absl::StrJoin(g, ", "), "}");
   }
-  const auto ob = d.obligations();
+  std::vector<std::string> ob;
+  for (const Obligation& o : d.obligations()) ob.push_back(o.ToString());
   if (!ob.empty()) absl::StrAppend(&out, "; obligations ", absl::StrJoin(ob, ", "));
   return out;
 }

@@ -157,9 +157,14 @@ struct EffectField {
   SourceSpan span;
 };
 
+// `obligation NAME ("arg")? (when|unless EXPR)?` (docs/language.md §4): a
+// duty that follows when its rule decides and, if it has one, its
+// condition holds (`unless`: does not hold).
 struct Obligation {
   Ident name;
   std::optional<StringField> argument;
+  std::optional<Expr> condition;
+  bool unless = false;  // the condition is written `unless EXPR`
   SourceSpan span;
 };
 
@@ -191,12 +196,20 @@ struct Given {
   SourceSpan span;
 };
 
-enum class ExpectKind : uint8_t { kEffect, kGranted, kWithheld, kMissing, kObligation };
+enum class ExpectKind : uint8_t {
+  kEffect,
+  kGranted,
+  kWithheld,
+  kMissing,
+  kObligation,    // `expect obligation NAME ("arg")?`
+  kNoObligation,  // `expect no obligation NAME`
+};
 
 struct Expect {
   ExpectKind kind = ExpectKind::kEffect;
   EffectKind effect = EffectKind::kDeny;
-  std::vector<Ident> names;  // rules (by), items, attributes, or the obligation
+  std::vector<Ident> names;             // rules (by), items, attributes, or the obligation
+  std::optional<StringField> argument;  // kObligation: the argument it must have
   SourceSpan span;
 };
 

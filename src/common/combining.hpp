@@ -16,8 +16,13 @@
 //   5. The fail-safe rule: with some rules unknown (missing attributes),
 //      the outcome above reads every unknown rule as not applying. If some
 //      unknown rule, applying, would give another effect, the decision is
-//      open: review, nothing granted, and the attributes that such rules
-//      read and the request lacks are listed as missing.
+//      open: review, nothing granted, and the attributes that the request
+//      lacks are listed as missing: all of them that some reading of the
+//      unknown rules needs (v1.1), so that supplying the list always closes
+//      the decision. Those are read by the unknown rules that change the
+//      effect alone (ChangingEffects), by those that change it together
+//      with others (JointlyChangingEffects), and by the conditions of the
+//      obligations of every rule that may then decide.
 //
 // Effect's numbering (decision.hpp: kAllow 0, kReview 1, kDeny 2) is the
 // deny_overrides order; EffectSet bit e stands for effect e.
@@ -80,6 +85,31 @@ constexpr EffectSet ChangingEffects(bool first_match, bool any_applies, Effect c
   if (!any_applies || first_match) return kAllEffects & ~EffectBit(combined);
   // deny_overrides: only a stronger effect overrides.
   return kAllEffects & ~((EffectBit(combined) << 1) - 1);
+}
+
+// Rule 5, the complete missing list: the effects of unknown rules that do
+// not change the effect by applying alone but do once other unknown rules
+// apply. `changing` is the effects of the unknown rules that do change it
+// alone. Under deny_overrides with nothing applying, a rule of the default
+// effect, once a weaker rule applies (default deny: the deny rule matters
+// when an allow rule applies). Under first_match, a rule of the current
+// effect that comes before a changing one (the callers apply that position
+// test: before the last changing rule).
+constexpr EffectSet JointlyChangingEffects(bool first_match, bool any_applies, Effect combined,
+                                           EffectSet changing) {
+  if (first_match) return changing ? EffectBit(combined) : 0;
+  if (any_applies) return 0;
+  return (changing & (EffectBit(combined) - 1)) ? EffectBit(combined) : 0;
+}
+
+// Rule 5, duties: the effects of the rules that decide under some reading
+// of the unknown rules, whose obligations' conditions the missing list
+// must then cover. Under deny_overrides a rule no weaker than what applies
+// (anything when nothing applies); under first_match any rule up to the
+// first applying one (the callers apply that position test).
+constexpr EffectSet MayDecideEffects(bool first_match, bool any_applies, Effect combined) {
+  if (first_match || !any_applies) return kAllEffects;
+  return kAllEffects & ~(EffectBit(combined) - 1);
 }
 
 // Rule 4: the items granted of `requested`, when the deciding rules may

@@ -315,9 +315,20 @@ class Compiler {
     out.has_disclose = cr.has_disclose;
     out.disclose_mask = cr.has_disclose ? cr.disclose_mask : p_.items_all;
     if (d.then) out.message = d.then->message.value;
-    for (const auto& o : d.obligations) {
-      out.obligations.push_back(
-          {o.name.name, o.argument ? o.argument->value : "", o.argument.has_value()});
+    for (const CheckedObligation& co : cr.obligations) {
+      const Obligation& o = *co.decl;
+      CompiledObligation c;
+      c.name = o.name.name;
+      c.argument = o.argument ? o.argument->value : "";
+      c.has_argument = o.argument.has_value();
+      if (co.condition) {
+        const uint32_t cond = Expr_(*co.condition);
+        c.condition = static_cast<int32_t>(co.unless ? List(NodeKind::kNot, {cond}) : cond);
+        c.id = p_.conditional_obligations++;
+        c.reads = co.reads;
+        out.conditional_obligations = true;
+      }
+      out.obligations.push_back(std::move(c));
     }
     std::vector<uint32_t> parts;
     if (d.when) parts.push_back(Expr_(*d.when));

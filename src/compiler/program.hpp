@@ -60,6 +60,13 @@ struct CompiledObligation {
   std::string name;
   std::string argument;
   bool has_argument = false;
+  // A conditional obligation (docs/language.md §4): the node of its
+  // condition (`unless` already negated), its number among the policy's
+  // conditional obligations (what a Decision records when it holds), and
+  // the attributes the condition reads. condition < 0: unconditional.
+  int32_t condition = -1;
+  uint32_t id = 0;
+  std::vector<uint32_t> reads;
 };
 
 struct CompiledRule {
@@ -70,6 +77,7 @@ struct CompiledRule {
   uint64_t disclose_mask = 0;   // items this rule may disclose (all when !has_disclose)
   std::vector<uint32_t> reads;  // attribute indices read (for the missing list)
   std::vector<CompiledObligation> obligations;
+  bool conditional_obligations = false;  // some obligation has a condition
   std::string message;
 };
 
@@ -259,6 +267,9 @@ struct Program {
   std::vector<CompiledRule> rules;
   WideBitmap wide;  // the bitmap's form past 64 unindexed rules
   std::string default_message;
+  // How many obligations have conditions: when none do, a decision never
+  // looks at obligations (they follow from its deciding rules).
+  uint32_t conditional_obligations = 0;
 };
 
 }  // namespace writ::detail

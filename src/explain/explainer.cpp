@@ -183,6 +183,32 @@ class Explainer {
     return out;
   }
 
+  // Each conditional obligation of an applying rule, and whether it follows.
+  std::vector<std::string> Duties(const CheckedRule& cr) const {
+    std::vector<std::string> out;
+    for (const CheckedObligation& o : cr.obligations) {
+      if (!o.condition) continue;
+      const Obligation& d = *o.decl;
+      const std::string name =
+          d.argument ? absl::StrCat(d.name.name, "(\"", d.argument->value, "\")") : d.name.name;
+      const std::string cond =
+          absl::StrCat(o.unless ? "unless " : "when ", Source(o.condition->span));
+      const Tri t = ref_.Eval(*o.condition, r_);
+      if (t == kUnknown) {
+        std::vector<std::string> missing;
+        for (uint32_t a : o.reads)
+          if (!r_.present(a)) missing.push_back(m_.schema.attrs[a].path);
+        out.push_back(absl::StrCat(name, ": cannot tell (", cond, "; missing ",
+                                   absl::StrJoin(missing, ", "), ")"));
+      } else {
+        const bool follows = (t == kTrue) != o.unless;
+        out.push_back(absl::StrCat(name, follows ? " follows (" : " does not follow (", cond,
+                                   " is ", t == kTrue ? "true" : "false", ")"));
+      }
+    }
+    return out;
+  }
+
   Explanation Run(const Decision& dec) {
     Explanation ex;
     ex.decision = dec;
@@ -236,6 +262,7 @@ class Explainer {
                                   ItemNames(cr.disclose_mask), ")");
         }
       }
+      if (t == kTrue) o.obligations = Duties(cr);
       if (t == kTrue && m_.first_match) stopped = true;
       ex.rules.push_back(std::move(o));
     }

@@ -279,8 +279,14 @@ class Converter {
       }
       if (f.key == "obligation") {
         const auto& o = boost::get<cst::ObligationV>(f.value);
-        Obligation ob{Id(o.name), std::nullopt, Span(f)};
+        Obligation ob;
+        ob.name = Id(o.name);
+        ob.span = Span(f);
         if (o.argument) ob.argument = Str(*o.argument);
+        if (o.condition) {
+          ob.condition = Top(o.condition->expr);
+          ob.unless = o.condition->kind == "unless";
+        }
         r.obligations.push_back(std::move(ob));
       }
     }
@@ -341,8 +347,11 @@ class Converter {
           e.kind = ExpectKind::kWithheld;
         } else if (x.what == "missing") {
           e.kind = ExpectKind::kMissing;
-        } else {
+        } else if (x.what == "obligation") {
           e.kind = ExpectKind::kObligation;
+          if (x.argument) e.argument = Str(*x.argument);
+        } else {
+          e.kind = ExpectKind::kNoObligation;
         }
         for (const auto& n : x.names) e.names.push_back(Id(n));
         t.expects.push_back(std::move(e));

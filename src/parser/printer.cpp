@@ -468,7 +468,10 @@ class Printer {
     for (const auto& o : r.obligations) {
       Comments(o.span.offset, 2);
       Line(2, absl::StrCat("obligation ", o.name.name,
-                           o.argument ? absl::StrCat("(", Quote(o.argument->value), ")") : ""));
+                           o.argument ? absl::StrCat("(", Quote(o.argument->value), ")") : "",
+                           o.condition ? absl::StrCat(o.unless ? " unless " : " when ",
+                                                      PrintExpr(*o.condition))
+                                       : ""));
     }
     Comments(r.span.offset + r.span.length, 2);
     Line(0, "}");
@@ -510,7 +513,11 @@ class Printer {
           body = absl::StrCat("missing {", absl::StrJoin(names, ", "), "}");
           break;
         case ExpectKind::kObligation:
-          body = absl::StrCat("obligation ", names[0]);
+          body = absl::StrCat("obligation ", names[0],
+                              x.argument ? absl::StrCat("(", Quote(x.argument->value), ")") : "");
+          break;
+        case ExpectKind::kNoObligation:
+          body = absl::StrCat("no obligation ", names[0]);
           break;
       }
       Line(2, "expect " + body);
@@ -588,7 +595,8 @@ bool Same(const LetDecl& a, const LetDecl& b) {
   return Same(a.name, b.name) && Same(a.value, b.value);
 }
 bool Same(const Obligation& a, const Obligation& b) {
-  return Same(a.name, b.name) && Same(a.argument, b.argument);
+  return Same(a.name, b.name) && Same(a.argument, b.argument) && Same(a.condition, b.condition) &&
+         a.unless == b.unless;
 }
 bool Same(const RuleDecl& a, const RuleDecl& b) {
   return Same(a.name, b.name) && Same(a.title, b.title) && Same(a.cites, b.cites) &&
@@ -597,7 +605,8 @@ bool Same(const RuleDecl& a, const RuleDecl& b) {
 }
 bool Same(const Given& a, const Given& b) { return Same(a.path, b.path) && Same(a.value, b.value); }
 bool Same(const Expect& a, const Expect& b) {
-  return a.kind == b.kind && a.effect == b.effect && Same(a.names, b.names);
+  return a.kind == b.kind && a.effect == b.effect && Same(a.names, b.names) &&
+         Same(a.argument, b.argument);
 }
 bool Same(const TestDecl& a, const TestDecl& b) {
   return Same(a.description, b.description) && Same(a.given, b.given) &&

@@ -28,6 +28,7 @@ namespace writ::detail {
 using eval::BitOutcome;
 using eval::EvalBitmap;
 using eval::EvalCompact;
+using eval::EvalNode;
 using eval::EvalRule;
 using eval::EvalWide;
 using eval::FastApplies;
@@ -83,6 +84,7 @@ struct Evaluator::Steps {
     out.by_default_ = false;
     out.deciding_.clear();  // unconditionally: no branch on the last decision
     out.missing_.clear();
+    out.held_.clear();
     out.granted_ = out.withheld_ = 0;
     if (!r.problems_.empty() || !out.problems_.empty()) CopyProblems(r, out);
   }
@@ -99,12 +101,27 @@ struct Evaluator::Steps {
     return ((present[a >> 6] >> (a & 63)) & 1) ? Load8(values + p.items_off) : 0;
   }
 
-  // Adds the missing attributes that `rule` reads to the decision.
-  static void AddMissing(const Program& p, uint32_t rule, const Request& r, Decision& out) {
-    for (uint32_t a : p.rules[rule].reads) {
+  // Adds the attributes of `reads` the request lacks to the missing list.
+  static void AddMissingOf(const std::vector<uint32_t>& reads, const Request& r, Decision& out) {
+    for (uint32_t a : reads) {
       if (!r.present(a) &&
           std::find(out.missing_.begin(), out.missing_.end(), a) == out.missing_.end())
         out.missing_.push_back(a);
+    }
+  }
+  // Adds the missing attributes that `rule` reads to the decision.
+  static void AddMissing(const Program& p, uint32_t rule, const Request& r, Decision& out) {
+    AddMissingOf(p.rules[rule].reads, r, out);
+  }
+  // An open decision: `rule` may decide once the missing facts are known;
+  // adds what its obligations' conditions read and the request lacks
+  // (combining rule 5: the list closes the decision, duties included).
+  static void AddDutyMissing(const Program& p, uint32_t rule, const Request& r, Decision& out) {
+    if (!p.rules[rule].conditional_obligations) return;
+    for (const CompiledObligation& o : p.rules[rule].obligations) {
+      if (o.condition >= 0 && EvalNode(p, static_cast<uint32_t>(o.condition), r, r.data_.data(),
+                                       r.values()) == kUnknown)
+        AddMissingOf(o.reads, r, out);
     }
   }
 
@@ -167,10 +184,38 @@ struct Evaluator::Steps {
     }
     const uint64_t requested = Requested(p, present, values);
     if ((change_a | change_b) != 0) {
+      // The rules that change the effect together with others (rule 5).
+      const EffectSet joint = JointlyChangingEffects(
+          p.first_match, any, combined, EffectsAt(a, change_a) | EffectsAt(b, change_b));
+      uint64_t more_a = a.unknown & WithEffects(a, joint);
+      uint64_t more_b = b.unknown & WithEffects(b, joint);
+      if (p.first_match && (more_a | more_b) != 0) {
+        const uint32_t la = change_a ? a.ids[63 - __builtin_clzll(change_a)] : 0;
+        const uint32_t lb = change_b ? b.ids[63 - __builtin_clzll(change_b)] : 0;
+        const uint32_t last = std::max(la, lb);
+        more_a = Before(a, more_a, last);
+        more_b = Before(b, more_b, last);
+      }
+      change_a |= more_a;
+      change_b |= more_b;
       for (uint64_t t = change_a; t != 0; t &= t - 1)
         AddMissing(p, a.ids[__builtin_ctzll(t)], r, out);
       for (uint64_t t = change_b; t != 0; t &= t - 1)
         AddMissing(p, b.ids[__builtin_ctzll(t)], r, out);
+      if (p.conditional_obligations != 0) {
+        // The rules that decide under some reading of the unknown ones.
+        const EffectSet may = MayDecideEffects(p.first_match, any, combined);
+        uint64_t da = (a.unknown | a.applies) & WithEffects(a, may);
+        uint64_t db = (b.unknown | b.applies) & WithEffects(b, may);
+        if (first != UINT32_MAX) {
+          da = Before(a, da, first + 1);
+          db = Before(b, db, first + 1);
+        }
+        for (uint64_t t = da; t != 0; t &= t - 1)
+          AddDutyMissing(p, a.ids[__builtin_ctzll(t)], r, out);
+        for (uint64_t t = db; t != 0; t &= t - 1)
+          AddDutyMissing(p, b.ids[__builtin_ctzll(t)], r, out);
+      }
       DecideOpen(requested, out);
       return;
     }
@@ -400,15 +445,33 @@ void Evaluator::DecideGeneral(const Policy& policy, const Program& p, const Requ
   // Under first_match only the unknown rules before the first applying
   // rule were recorded: the loops stopped there.
   const EffectSet changing = ChangingEffects(p.first_match, !applying.empty(), combined);
-  bool open = false;
+  EffectSet changed = 0;  // the effects of the unknown rules that change it alone
+  uint32_t last_changing = 0;
   for (uint32_t i : unknown) {
     if (!(changing & EffectBit(p.hot[i].effect))) continue;
-    open = true;
-    S::AddMissing(p, i, r, out);
+    changed |= EffectBit(p.hot[i].effect);
+    last_changing = i;  // `unknown` is in rule order
   }
 
   const uint64_t requested = S::Requested(p, present, values);
-  if (open) {
+  if (changed != 0) {
+    // Rule 5: what the unknown rules that change the effect, alone or
+    // together, read; and what may then decide owes to its obligations.
+    const EffectSet joint =
+        JointlyChangingEffects(p.first_match, !applying.empty(), combined, changed);
+    for (uint32_t i : unknown) {
+      const EffectSet e = EffectBit(p.hot[i].effect);
+      if (!(changing & e) && !((joint & e) && (!p.first_match || i < last_changing))) continue;
+      S::AddMissing(p, i, r, out);
+    }
+    if (p.conditional_obligations != 0) {
+      // The rules that decide under some reading of the unknown ones (under
+      // first_match the lists end at the first applying rule).
+      const EffectSet may = MayDecideEffects(p.first_match, !applying.empty(), combined);
+      for (const RuleList* list : {&unknown, &applying})
+        for (uint32_t i : *list)
+          if (may & EffectBit(p.hot[i].effect)) S::AddDutyMissing(p, i, r, out);
+    }
     S::DecideOpen(requested, out);
     return;
   }
@@ -426,6 +489,32 @@ void Evaluator::DecideGeneral(const Policy& policy, const Program& p, const Requ
   }
   out.granted_ = GrantedItems(combined, requested, may);
   out.withheld_ = requested & ~out.granted_;
+}
+
+void Evaluator::Duties(const Program& p, const Request& r, Decision& out) {
+  if (out.open_) return;  // open by the rules: their list has the duties' attributes
+  bool unknown = false;
+  for (uint32_t i : out.deciding_) {
+    if (!p.rules[i].conditional_obligations) continue;
+    for (const CompiledObligation& o : p.rules[i].obligations) {
+      if (o.condition < 0) continue;
+      const Tri t = EvalNode(p, static_cast<uint32_t>(o.condition), r, r.data_.data(), r.values());
+      if (t == kTrue) {
+        if (std::find(out.held_.begin(), out.held_.end(), o.id) == out.held_.end())
+          out.held_.push_back(o.id);
+      } else if (t == kUnknown) {
+        unknown = true;
+        Steps::AddMissingOf(o.reads, r, out);
+      }
+    }
+  }
+  if (!unknown) return;
+  // A missing fact never adds or drops a duty silently.
+  out.deciding_.clear();
+  out.held_.clear();
+  out.by_default_ = false;
+  out.granted_ = 0;
+  Steps::DecideOpen(Steps::Requested(p, r.data_.data(), r.values()), out);
 }
 
 const char* DecisionPathName(DecisionPath path) {
@@ -473,6 +562,13 @@ DecisionPath Evaluator::PathFor(const Program& p, const Request& r) {
 
 bool Evaluator::DecideVia(DecisionPath path, const Policy& policy, const Program& p,
                           const Request& r, Decision& out) {
+  if (!DecideByPath(path, policy, p, r, out)) return false;
+  if (p.conditional_obligations != 0) Duties(p, r, out);
+  return true;
+}
+
+bool Evaluator::DecideByPath(DecisionPath path, const Policy& policy, const Program& p,
+                             const Request& r, Decision& out) {
   const uint64_t* present = r.data_.data();
   uint32_t bucket = 0;
   switch (path) {

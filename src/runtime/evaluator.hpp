@@ -50,6 +50,8 @@ class Evaluator {
     } else {
       DecideIndexed(policy, program, request, out);
     }
+    // One predictable branch for policies without conditional obligations.
+    if (__builtin_expect(program.conditional_obligations != 0, 0)) Duties(program, request, out);
   }
 
   // The path Decide takes for `request`.
@@ -71,6 +73,16 @@ class Evaluator {
   // where there are; without them when `bit_parallel` is false).
   static void DecideGeneral(const Policy& policy, const Program& program, const Request& request,
                             Decision& out, bool bit_parallel = true);
+
+  // The conditional obligations of a closed decision's deciding rules
+  // (docs/language.md §4): records those whose conditions hold; one whose
+  // condition is unknown makes the decision open (review, nothing granted),
+  // missing what that condition reads.
+  static void Duties(const Program& program, const Request& request, Decision& out);
+
+  // DecideVia before the obligations.
+  static bool DecideByPath(DecisionPath path, const Policy& policy, const Program& program,
+                           const Request& request, Decision& out);
 
   struct Steps;  // the parts of a decision (evaluator.cpp)
 };

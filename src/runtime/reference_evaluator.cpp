@@ -161,6 +161,40 @@ CombinedOutcome CombineLive(const Model& m, const std::vector<std::pair<uint32_t
   if (open) {
     out.open = true;
     out.effect = kOpenEffect;
+    // Every reading S of the unknown rules: u is relevant when adding it to
+    // some S changes the effect, and a rule may decide when it decides in
+    // some S. Past the bound, S empty and single rules: the same sets for
+    // both combining algorithms (adding rules only strengthens the effect
+    // under deny_overrides and only moves the first rule earlier under
+    // first_match).
+    std::set<uint32_t> relevant, may_decide;
+    auto visit = [&](const std::vector<bool>& reading) {
+      const Effect e = combine(reading, scratch);
+      for (size_t k : scratch) may_decide.insert(live[k].first);
+      for (size_t u : unknown) {
+        if (reading[u]) continue;
+        std::vector<bool> with = reading;
+        with[u] = true;
+        if (combine(with, scratch) != e) relevant.insert(live[u].first);
+      }
+    };
+    if (unknown.size() <= 10) {
+      for (uint32_t mask = 0; mask < (1u << unknown.size()); ++mask) {
+        std::vector<bool> reading = base;
+        for (size_t j = 0; j < unknown.size(); ++j)
+          if ((mask >> j) & 1) reading[unknown[j]] = true;
+        visit(reading);
+      }
+    } else {
+      visit(base);
+      for (size_t v : unknown) {
+        std::vector<bool> reading = base;
+        reading[v] = true;
+        visit(reading);
+      }
+    }
+    out.relevant.assign(relevant.begin(), relevant.end());
+    out.may_decide.assign(may_decide.begin(), may_decide.end());
     return out;
   }
   out.effect = baseline;
@@ -183,22 +217,51 @@ Decision ReferenceEvaluator::Decide(const Policy& policy, const Request& r) cons
   out.problems_ = r.problems_;
   const bool has_items = m.items_attr >= 0 && r.present(m.items_attr);
   const uint64_t requested = has_items ? RequestAccess::Word(r, m.items_attr) : 0;
-  if (c.open) {
-    std::set<uint32_t> missing;
-    for (uint32_t i : c.changing)
-      for (uint32_t a : m.rules[i].reads)
-        if (!r.present(a)) missing.insert(a);
+  std::set<uint32_t> missing;
+  auto open = [&] {
     out.open_ = true;
     out.effect_ = kOpenEffect;
     out.missing_.assign(missing.begin(), missing.end());
     out.withheld_ = requested;
     return out;
+  };
+  // The obligations of rule i whose conditions are unknown: what they read
+  // and the request lacks joins `missing`. Returns whether there were any.
+  auto unsure_duties = [&](uint32_t i) {
+    bool any = false;
+    for (const CheckedObligation& o : m.rules[i].obligations) {
+      if (!o.condition || Eval(*o.condition, r) != kUnknown) continue;
+      any = true;
+      for (uint32_t a : o.reads)
+        if (!r.present(a)) missing.insert(a);
+    }
+    return any;
+  };
+  if (c.open) {
+    for (uint32_t i : c.relevant)
+      for (uint32_t a : m.rules[i].reads)
+        if (!r.present(a)) missing.insert(a);
+    for (uint32_t i : c.may_decide) unsure_duties(i);
+    return open();
   }
+  bool unsure = false;
+  for (uint32_t i : c.deciding) unsure |= unsure_duties(i);
+  if (unsure) return open();
   out.effect_ = c.effect;
   out.by_default_ = c.deciding.empty();
   for (uint32_t i : c.deciding) out.deciding_.push_back(i);
   out.granted_ = GrantedItems(c.effect, requested, c.may);
   out.withheld_ = requested & ~out.granted_;
+  // The conditional obligations that hold, by their numbers (rule order).
+  uint32_t id = 0;
+  for (uint32_t i = 0; i < m.rules.size(); ++i) {
+    for (const CheckedObligation& o : m.rules[i].obligations) {
+      if (!o.condition) continue;
+      const bool deciding = std::find(c.deciding.begin(), c.deciding.end(), i) != c.deciding.end();
+      if (deciding && (Eval(*o.condition, r) == kTrue) != o.unless) out.held_.push_back(id);
+      ++id;
+    }
+  }
   return out;
 }
 

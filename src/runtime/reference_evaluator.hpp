@@ -23,7 +23,11 @@ struct CombinedOutcome {
   bool open = false;
   std::vector<uint32_t> deciding;  // rules, in order (empty: by default or open)
   std::vector<uint32_t> changing;  // open: the unknown rules whose applying alone changes it
-  uint64_t may = 0;                // items the deciding rules may disclose (model members)
+  // Open: the unknown rules whose applying changes it under some reading of
+  // the others (what the missing list covers), and the rules that decide
+  // under some reading (whose obligations' conditions it covers too).
+  std::vector<uint32_t> relevant, may_decide;
+  uint64_t may = 0;  // items the deciding rules may disclose (model members)
 };
 CombinedOutcome CombineStatuses(const Model& model, const std::vector<Tri>& status);
 // The same from the rules that apply or may apply alone, in policy order

@@ -80,9 +80,15 @@ struct EffectV : Tagged {
 struct NameList : Tagged {
   std::vector<Name> names;
 };
+// `when EXPR` or `unless EXPR` after an obligation.
+struct ConditionV : Tagged {
+  std::string kind;  // when, unless
+  OrExpr expr;
+};
 struct ObligationV : Tagged {
   Name name;
   boost::optional<Str> argument;
+  boost::optional<ConditionV> condition;
 };
 struct Assign : Tagged {
   Name path;
@@ -92,8 +98,9 @@ struct GivenBlock : Tagged {
   std::vector<Assign> assigns;
 };
 struct ExpectV : Tagged {
-  std::string what;  // allow, review, deny, granted, withheld, missing, obligation
+  std::string what;  // allow, review, deny, granted, withheld, missing, obligation, no obligation
   std::vector<Name> names;
+  boost::optional<Str> argument;  // obligation
 };
 
 // `version "file.writ" from 2024-09-23` in a history.

@@ -216,11 +216,12 @@ x3::rule<class name_set_class, std::vector<cst::Name>> const name_set = "'{'";
 x3::rule<class name_list_class, cst::NameList> const name_list = "'{'";
 x3::rule<class name_list_inner_class, cst::NameList> const name_list_inner = "'{'";
 x3::rule<class obligation_v_class, cst::ObligationV> const obligation_v = "obligation name";
+x3::rule<class condition_v_class, cst::ConditionV> const condition_v = "'when' or 'unless'";
 x3::rule<class assign_class, cst::Assign> const assign = "assignment 'attr.path = value'";
 x3::rule<class given_block_class, cst::GivenBlock> const given_block = "'{' or 'file'";
 x3::rule<class given_block_inner_class, cst::GivenBlock> const given_block_inner = "'{' or 'file'";
 x3::rule<class expect_v_class, cst::ExpectV> const expect_v =
-    "expectation (allow, review, deny, granted, withheld, missing, obligation)";
+    "expectation (allow, review, deny, granted, withheld, missing, obligation, no obligation)";
 x3::rule<class policy_field_class, cst::Field> const policy_field = "policy field";
 x3::rule<class rule_field_class, cst::Field> const rule_field = "rule field";
 x3::rule<class test_field_class, cst::Field> const test_field = "test field";
@@ -256,7 +257,10 @@ const auto name_set_def = lit('{') > -(name % ',') > set_close;
 const auto name_list_inner_def =
     name_set[([](auto& ctx) { x3::_val(ctx).names = std::move(x3::_attr(ctx)); })];
 const auto name_list_def = name_list_inner;
-const auto obligation_v_def = ident > -('(' > str > paren_close);
+// A `when` or `unless` right after an obligation is the obligation's
+// condition (docs/language.md §4, v1.1), not the rule's.
+const auto condition_v_def = (kws("when") | kws("unless")) > or_expr;
+const auto obligation_v_def = ident > -('(' > str > paren_close) > -condition_v;
 const auto assign_def = name > '=' > operand;
 const auto given_block_inner_def =
     (lit('{') > *assign >
@@ -264,9 +268,14 @@ const auto given_block_inner_def =
 const auto given_close_def = lit('}');
 const auto given_block_def = given_block_inner;
 const auto expect_v_def =
-    (effect_word >> ((kw("by") > (name % ',')) | x3::attr(std::vector<cst::Name>()))) |
-    ((kws("granted") | kws("withheld") | kws("missing")) > name_set) |
-    (kws("obligation") > x3::repeat(1)[ident]);
+    (effect_word >> ((kw("by") > (name % ',')) | x3::attr(std::vector<cst::Name>())) >>
+     x3::attr(boost::optional<cst::Str>())) |
+    ((kws("granted") | kws("withheld") | kws("missing")) > name_set >
+     x3::attr(boost::optional<cst::Str>())) |
+    (kws("obligation") > x3::repeat(1)[ident] > -('(' > str > paren_close)) |
+    // `no` is a word only here: it stays free for names elsewhere.
+    (kw("no") >> kw("obligation") >> x3::attr(std::string("no obligation")) > x3::repeat(1)[ident] >
+     x3::attr(boost::optional<cst::Str>()));
 
 const auto policy_field_def = ((kws("title") | kws("version") | kws("source")) > str) |
                               (kws("combine") > any_word) | (kws("items") > name) |
@@ -304,10 +313,10 @@ const auto declaration_def = import_decl | policy_decl | enum_decl | attr_decl |
                              rule_decl | test_decl | history_decl;
 
 BOOST_SPIRIT_DEFINE(name_list_inner, given_block_inner, import_decl_inner, given_value, effect_word,
-                    effect_v, name_set, name_list, obligation_v, assign, given_block, given_close,
-                    expect_v, policy_field, rule_field, test_field, policy_close, rule_close,
-                    test_close, enum_close, type, import_decl, policy_decl, enum_decl, attr_decl,
-                    let_decl, rule_decl, test_decl, from_kw, version_v, history_field,
+                    effect_v, name_set, name_list, obligation_v, condition_v, assign, given_block,
+                    given_close, expect_v, policy_field, rule_field, test_field, policy_close,
+                    rule_close, test_close, enum_close, type, import_decl, policy_decl, enum_decl,
+                    attr_decl, let_decl, rule_decl, test_decl, from_kw, version_v, history_field,
                     history_close, history_decl, declaration)
 
 // Rule ids that annotate spans. X3 finds on_success through the id class, so
@@ -329,6 +338,7 @@ struct or_expr_class : annotate_span {};
 struct effect_v_class : annotate_span {};
 struct name_list_class : annotate_span {};
 struct obligation_v_class : annotate_span {};
+struct condition_v_class : annotate_span {};
 struct assign_class : annotate_span {};
 struct given_block_class : annotate_span {};
 struct expect_v_class : annotate_span {};

@@ -179,6 +179,21 @@ class RandomPolicy {
       if (rng_() % 4 == 0) s += "  unless " + Cond(1) + "\n";
       s += "  then " + effect + " \"m\"\n";
       if (effect != "deny" && rng_() % 2) s += "  disclose {" + Items() + "}\n";
+      // Obligations, conditional ones among them (an unknown condition
+      // opens the decision; the missing list covers it).
+      switch (rng_() % 6) {
+        case 0:
+          s += "  obligation o1 when " + Cond(1) + "\n";
+          break;
+        case 1:
+          s += "  obligation o2(\"x\") unless " + Cond(1) + "\n  obligation o3\n";
+          break;
+        case 2:
+          s += "  obligation o3\n";
+          break;
+        default:
+          break;
+      }
       s += "}\n";
     }
     return s;
@@ -271,6 +286,7 @@ void ExpectEveryPathAgrees(const Policy& p, const Request& req, const Decision& 
     ASSERT_EQ(d.granted_mask(), want.granted_mask()) << where;
     ASSERT_EQ(d.withheld_mask(), want.withheld_mask()) << where;
     ASSERT_EQ(d.missing(), want.missing()) << where;
+    ASSERT_EQ(d.obligations(), want.obligations()) << where;
   }
 }
 
@@ -283,6 +299,7 @@ TEST(DifferentialTest, RandomPoliciesOfEveryConstructAgree) {
   size_t shapes[4] = {0, 0, 0, 0};
   size_t wide_policies = 0;  // [indexed * 2 + bit-parallel (64 or wide)]
   size_t by_path[5] = {};
+  size_t conditional_held = 0, conditional_open = 0;
   for (uint64_t seed = 1; seed <= 180; ++seed) {
     RandomPolicy gen(seed, seed > 150);
     std::string text = gen.Text();
@@ -301,15 +318,24 @@ TEST(DifferentialTest, RandomPoliciesOfEveryConstructAgree) {
       Decision slow = ref.Decide(p, req);
       Decision fast = p.Decide(req);
       ++compared;
+      for (const Obligation& o : fast.obligations()) conditional_held += o.name != "o3";
+
       ASSERT_EQ(fast.ToJson(), slow.ToJson()) << text << "\n" << json;
       ExpectEveryPathAgrees(p, req, slow, text + "\n" + json, by_path);
       if (HasFatalFailure()) return;
       // Explanations are built for every kind of condition without failing.
       Explanation e = p.Explain(req);
       ASSERT_EQ(e.rules.size(), p.rule_count());
+      bool unsure = false;
+      for (const RuleOutcome& o : e.rules)
+        for (const std::string& duty : o.obligations)
+          unsure |= duty.find("cannot tell") != std::string::npos;
+      conditional_open += fast.open() && unsure;
     }
   }
   EXPECT_EQ(compared, 36000u);
+  EXPECT_GT(conditional_held, 1000u);
+  EXPECT_GT(conditional_open, 1000u);
   // Every shape of evaluation was met, and every path decided.
   for (size_t n : {shapes[1], shapes[3], wide_policies}) EXPECT_GT(n, 0u);
   for (size_t k = 0; k < std::size(by_path); ++k)

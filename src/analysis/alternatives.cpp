@@ -89,12 +89,9 @@ std::shared_ptr<const Candidates> BuildCandidates(const detail::PolicyData& data
   std::vector<bool> read(n, false);
   for (const auto& rule : m.rules) {
     for (uint32_t a : rule.reads) read[a] = true;
-    if (rule.decl->when) WalkConditions(*rule.decl->when, m, *c);
-    if (rule.decl->unless) WalkConditions(*rule.decl->unless, m, *c);
-    for (const auto& o : rule.obligations) {
+    for (const auto& o : rule.obligations)
       for (uint32_t a : o.reads) read[a] = true;
-      if (o.condition) WalkConditions(*o.condition, m, *c);
-    }
+    detail::ForEachCondition(rule, [&](const detail::Expr& e) { WalkConditions(e, m, *c); });
   }
   for (const detail::LetDecl* let : m.let_decls) WalkConditions(let->value, m, *c);
   for (uint32_t a = 0; a < n; ++a) {

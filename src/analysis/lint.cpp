@@ -195,8 +195,7 @@ class Linter {
       for (const auto& c : e.children) self(self, c);
     };
     for (const auto& r : m_.rules) {
-      if (r.decl->when) walk(walk, *r.decl->when);
-      if (r.decl->unless) walk(walk, *r.decl->unless);
+      detail::ForEachCondition(r, [&](const detail::Expr& e) { walk(walk, e); });
       attrs.insert(r.reads.begin(), r.reads.end());
     }
     for (const auto* l : m_.let_decls) walk(walk, l->value);

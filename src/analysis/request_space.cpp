@@ -263,10 +263,7 @@ absl::StatusOr<RequestSpace> RequestSpace::Build(const std::vector<const Model*>
       }
     };
     for (const CheckedRule& rule : m.rules) {
-      if (rule.decl->when) walk(walk, *rule.decl->when);
-      if (rule.decl->unless) walk(walk, *rule.decl->unless);
-      for (const CheckedObligation& o : rule.obligations)
-        if (o.condition) walk(walk, *o.condition);
+      ForEachCondition(rule, [&](const Expr& e) { walk(walk, e); });
     }
   }
   if (!unsupported.ok()) return unsupported;

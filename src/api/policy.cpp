@@ -164,14 +164,30 @@ absl::Status Front(const std::string& path, const LoadOptions& options, detail::
   std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.span.file, a.span.offset) < std::tie(b.span.file, b.span.offset);
   });
-  if (diags.size() > static_cast<size_t>(options.max_errors) + 1) {
-    diags.resize(options.max_errors);
+  // At most max_errors errors and as many warnings: a long list of
+  // warnings (say, a generated policy without cites) is never an error.
+  const size_t most = static_cast<size_t>(options.max_errors);
+  size_t errors = 0, warnings = 0;
+  bool cut_errors = false, cut_warnings = false;
+  std::erase_if(diags, [&](const Diagnostic& d) {
+    const bool error = d.severity == Severity::kError;
+    size_t& seen = error ? errors : warnings;
+    if (++seen <= most) return false;
+    (error ? cut_errors : cut_warnings) = true;
+    return true;
+  });
+  if (cut_warnings)
+    diags.push_back({Severity::kWarning,
+                     "too-many-warnings",
+                     {uint32_t(~0u), 0, 0},
+                     "too many warnings; not showing the rest",
+                     ""});
+  if (cut_errors)
     diags.push_back({Severity::kError,
                      "too-many-errors",
                      {uint32_t(~0u), 0, 0},
                      "too many errors; stopping",
                      ""});
-  }
   check.sources = data.sources;
   check.diagnostics = std::move(diags);
   return absl::OkStatus();

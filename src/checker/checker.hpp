@@ -40,6 +40,17 @@ struct CheckedRule {
   bool conditional_obligations = false;        // some obligation has a condition
 };
 
+// Calls `f(const Expr&)` on every condition of a rule: `when`, `unless` and
+// its obligations' conditions; what reads a policy's names and values reads
+// all of them.
+template <typename F>
+void ForEachCondition(const CheckedRule& cr, F&& f) {
+  if (cr.decl->when) f(*cr.decl->when);
+  if (cr.decl->unless) f(*cr.decl->unless);
+  for (const CheckedObligation& o : cr.obligations)
+    if (o.condition) f(*o.condition);
+}
+
 struct CheckedTest {
   const TestDecl* decl = nullptr;
   uint32_t file = 0;

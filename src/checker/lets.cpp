@@ -23,10 +23,7 @@ void Checker::WarnUnusedLets() {
     for (const auto& c : e.children) walk(c);
   };
   for (auto* l : m_.let_decls) walk(l->value);
-  for (auto& cr : m_.rules) {
-    if (cr.decl->when) walk(*cr.decl->when);
-    if (cr.decl->unless) walk(*cr.decl->unless);
-  }
+  for (auto& cr : m_.rules) ForEachCondition(cr, walk);
   for (auto& t : m_.tests)
     for (auto& g : t.decl->given) walk(g.value);
   for (size_t i = 0; i < used.size(); ++i) {

@@ -54,6 +54,9 @@ class Compiler {
     p_.items_attr = m_.items_attr;
     if (m_.items_enum >= 0) p_.items_all = m_.schema.enums[m_.items_enum].all_mask();
     for (const auto& cr : m_.rules) InternStrings(cr);
+    p_.model = &m_;
+    p_.presence_tested.assign(m_.schema.attrs.size(), false);
+    for (const auto& cr : m_.rules) ForEachCondition(cr, [&](const Expr& e) { MarkPresence(e); });
     for (const auto& cr : m_.rules) p_.rules.push_back(CompileRule(cr));
     for (const auto& r : p_.rules) p_.hot.push_back(Hot(r));
     if (p_.items_attr >= 0) p_.items_off = m_.schema.attrs[p_.items_attr].offset;
@@ -74,9 +77,15 @@ class Compiler {
     }
     for (const auto& c : e.children) InternExpr(c);
   }
+  void MarkPresence(const Expr& e) {
+    if (e.kind == ExprKind::kIsPresent || e.kind == ExprKind::kIsMissing) {
+      p_.presence_tested[e.children[0].attr] = true;
+      p_.presence_tested_any = true;
+    }
+    for (const auto& c : e.children) MarkPresence(c);
+  }
   void InternStrings(const CheckedRule& cr) {
-    if (cr.decl->when) InternExpr(*cr.decl->when);
-    if (cr.decl->unless) InternExpr(*cr.decl->unless);
+    ForEachCondition(cr, [&](const Expr& e) { InternExpr(e); });
   }
 
   // Points `n` at attribute `attr`: its presence bit and packed value.

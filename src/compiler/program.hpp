@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "checker/checker.hpp"
 #include "common/ast.hpp"
 #include "common/value.hpp"
 #include "compiler/node_kind.hpp"
@@ -270,6 +271,14 @@ struct Program {
   // How many obligations have conditions: when none do, a decision never
   // looks at obligations (they follow from its deciding rules).
   uint32_t conditional_obligations = 0;
+  // The attributes some condition tests for presence (`is present`, `is
+  // missing`), by index: an open decision listing one of them has its
+  // missing list completed the slow way (runtime/reference_evaluator.hpp,
+  // CompleteMissing), over the checked model this program was compiled
+  // from (which its owner keeps alive and in place).
+  std::vector<bool> presence_tested;
+  bool presence_tested_any = false;
+  const Model* model = nullptr;
 };
 
 }  // namespace writ::detail

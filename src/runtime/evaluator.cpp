@@ -22,6 +22,7 @@
 #include "common/combining.hpp"
 #include "runtime/bitmap_eval.hpp"
 #include "runtime/conditions.hpp"
+#include "runtime/reference_evaluator.hpp"
 
 namespace writ::detail {
 
@@ -125,8 +126,19 @@ struct Evaluator::Steps {
     }
   }
 
-  // The open outcome (combining rule 5): review, nothing granted.
-  static void DecideOpen(uint64_t requested, Decision& out) {
+  // The open outcome (combining rule 5): review, nothing granted, and the
+  // complete missing list: when a presence test reads a listed attribute,
+  // supplying it may bring more into play (CompleteMissing, the slow way).
+  static void DecideOpen(const Program& p, const Request& r, uint64_t requested, Decision& out) {
+    if (p.presence_tested_any) {
+      bool tested = false;
+      for (uint32_t a : out.missing_) tested |= p.presence_tested[a];
+      if (tested) {
+        const std::vector<uint32_t> start(out.missing_.begin(), out.missing_.end());
+        const std::vector<uint32_t> all = CompleteMissing(*p.model, r, start);
+        out.missing_.assign(all.begin(), all.end());
+      }
+    }
     std::sort(out.missing_.begin(), out.missing_.end());
     out.open_ = true;
     out.effect_ = kOpenEffect;
@@ -216,7 +228,7 @@ struct Evaluator::Steps {
         for (uint64_t t = db; t != 0; t &= t - 1)
           AddDutyMissing(p, b.ids[__builtin_ctzll(t)], r, out);
       }
-      DecideOpen(requested, out);
+      DecideOpen(p, r, requested, out);
       return;
     }
     out.effect_ = combined;
@@ -472,7 +484,7 @@ void Evaluator::DecideGeneral(const Policy& policy, const Program& p, const Requ
         for (uint32_t i : *list)
           if (may & EffectBit(p.hot[i].effect)) S::AddDutyMissing(p, i, r, out);
     }
-    S::DecideOpen(requested, out);
+    S::DecideOpen(p, r, requested, out);
     return;
   }
   out.effect_ = combined;
@@ -514,7 +526,7 @@ void Evaluator::Duties(const Program& p, const Request& r, Decision& out) {
   out.held_.clear();
   out.by_default_ = false;
   out.granted_ = 0;
-  Steps::DecideOpen(Steps::Requested(p, r.data_.data(), r.values()), out);
+  Steps::DecideOpen(p, r, Steps::Requested(p, r.data_.data(), r.values()), out);
 }
 
 const char* DecisionPathName(DecisionPath path) {

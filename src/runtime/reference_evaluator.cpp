@@ -42,9 +42,9 @@ Tri ReferenceEvaluator::Eval(const Expr& e, const Request& r) const {
       return acc;
     }
     case ExprKind::kIsPresent:
-      return r.present(e.children[0].attr) ? kTrue : kFalse;
+      return Present(e.children[0].attr, r) ? kTrue : kFalse;
     case ExprKind::kIsMissing:
-      return r.present(e.children[0].attr) ? kFalse : kTrue;
+      return Present(e.children[0].attr, r) ? kFalse : kTrue;
     case ExprKind::kName:
       if (IsAttribute(e)) {
         if (!r.present(e.attr)) return kUnknown;
@@ -206,6 +206,49 @@ CombinedOutcome CombineLive(const Model& m, const std::vector<std::pair<uint32_t
   return out;
 }
 
+namespace {
+
+// The attributes an open decision lists, for rule statuses `c` under
+// `view`, added to `out`: what the rules that change the effect read, and
+// what the unknown conditions of the obligations of every rule that may
+// decide read (of a closed one, its deciding rules').
+void ListMissing(const Model& m, const ReferenceEvaluator& view, const Request& r,
+                 const CombinedOutcome& c, std::set<uint32_t>& out) {
+  auto add = [&](const std::vector<uint32_t>& reads) {
+    for (uint32_t a : reads)
+      if (!r.present(a)) out.insert(a);
+  };
+  auto duties = [&](uint32_t i) {
+    for (const CheckedObligation& o : m.rules[i].obligations)
+      if (o.condition && view.Eval(*o.condition, r) == kUnknown) add(o.reads);
+  };
+  if (c.open) {
+    for (uint32_t i : c.relevant) add(m.rules[i].reads);
+    for (uint32_t i : c.may_decide) duties(i);
+  } else {
+    for (uint32_t i : c.deciding) duties(i);
+  }
+}
+
+}  // namespace
+
+std::vector<uint32_t> CompleteMissing(const Model& m, const Request& r,
+                                      const std::vector<uint32_t>& start) {
+  std::set<uint32_t> listed(start.begin(), start.end());
+  std::vector<bool> supplied(m.schema.attrs.size(), false);
+  for (;;) {
+    for (uint32_t a : listed) supplied[a] = true;
+    const ReferenceEvaluator view(m, &supplied);
+    std::vector<Tri> status(m.rules.size());
+    for (size_t i = 0; i < status.size(); ++i) status[i] = view.Applies(i, r);
+    std::set<uint32_t> more = listed;
+    ListMissing(m, view, r, CombineStatuses(m, status), more);
+    if (more == listed) break;
+    listed = std::move(more);
+  }
+  return {listed.begin(), listed.end()};
+}
+
 Decision ReferenceEvaluator::Decide(const Policy& policy, const Request& r) const {
   const Model& m = m_;
   std::vector<Tri> status(m.rules.size());
@@ -217,36 +260,21 @@ Decision ReferenceEvaluator::Decide(const Policy& policy, const Request& r) cons
   out.problems_ = r.problems_;
   const bool has_items = m.items_attr >= 0 && r.present(m.items_attr);
   const uint64_t requested = has_items ? RequestAccess::Word(r, m.items_attr) : 0;
-  std::set<uint32_t> missing;
-  auto open = [&] {
+  // Open by the rules, or by an obligation whose condition is unknown (a
+  // missing fact never adds or drops a duty silently): review, nothing
+  // granted, and the complete missing list.
+  bool unsure = false;
+  for (uint32_t i : c.deciding)
+    for (const CheckedObligation& o : m.rules[i].obligations)
+      unsure |= o.condition && Eval(*o.condition, r) == kUnknown;
+  if (c.open || unsure) {
     out.open_ = true;
     out.effect_ = kOpenEffect;
+    const std::vector<uint32_t> missing = CompleteMissing(m, r, {});
     out.missing_.assign(missing.begin(), missing.end());
     out.withheld_ = requested;
     return out;
-  };
-  // The obligations of rule i whose conditions are unknown: what they read
-  // and the request lacks joins `missing`. Returns whether there were any.
-  auto unsure_duties = [&](uint32_t i) {
-    bool any = false;
-    for (const CheckedObligation& o : m.rules[i].obligations) {
-      if (!o.condition || Eval(*o.condition, r) != kUnknown) continue;
-      any = true;
-      for (uint32_t a : o.reads)
-        if (!r.present(a)) missing.insert(a);
-    }
-    return any;
-  };
-  if (c.open) {
-    for (uint32_t i : c.relevant)
-      for (uint32_t a : m.rules[i].reads)
-        if (!r.present(a)) missing.insert(a);
-    for (uint32_t i : c.may_decide) unsure_duties(i);
-    return open();
   }
-  bool unsure = false;
-  for (uint32_t i : c.deciding) unsure |= unsure_duties(i);
-  if (unsure) return open();
   out.effect_ = c.effect;
   out.by_default_ = c.deciding.empty();
   for (uint32_t i : c.deciding) out.deciding_.push_back(i);

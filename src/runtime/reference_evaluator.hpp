@@ -34,9 +34,22 @@ CombinedOutcome CombineStatuses(const Model& model, const std::vector<Tri>& stat
 // (every other rule certainly does not apply).
 CombinedOutcome CombineLive(const Model& model, const std::vector<std::pair<uint32_t, Tri>>& live);
 
+// The complete missing list of an open decision (docs/language.md §7.3,
+// v1.1), grown from `start`: a presence test (`is present`, `is missing`)
+// reads an attribute that is missing as known, so supplying a listed
+// attribute can make a rule apply, or stop applying, that was settled
+// before, and bring more attributes into play. Decides again with the
+// listed attributes taken as present with unknown values, and adds what
+// that decision lists, until nothing is added. Sorted.
+std::vector<uint32_t> CompleteMissing(const Model& model, const Request& r,
+                                      const std::vector<uint32_t>& start);
+
 class ReferenceEvaluator {
  public:
-  explicit ReferenceEvaluator(const Model& model) : m_(model) {}
+  // `supplied` (optional, by attribute index): attributes taken as present
+  // with unknown values (CompleteMissing).
+  explicit ReferenceEvaluator(const Model& model, const std::vector<bool>* supplied = nullptr)
+      : m_(model), supplied_(supplied) {}
 
   // Kleene truth value of a checked boolean expression.
   Tri Eval(const Expr& e, const Request& r) const;
@@ -48,7 +61,11 @@ class ReferenceEvaluator {
   Decision Decide(const Policy& policy, const Request& r) const;
 
  private:
+  bool Present(uint32_t a, const Request& r) const {
+    return r.present(a) || (supplied_ && (*supplied_)[a]);
+  }
   const Model& m_;
+  const std::vector<bool>* supplied_ = nullptr;
 };
 
 }  // namespace writ::detail

@@ -90,8 +90,17 @@ inline std::string RandomPolicy(std::mt19937_64& rng, const std::vector<std::str
     const bool asked = std::find(attrs.begin(), attrs.end(), "asked") != attrs.end();
     if (std::string(effect) != "deny" && asked && rng() % 2)
       absl::StrAppend(&text, rng() % 2 ? " disclose {i0}" : " disclose {i1, i2}");
-    if (rng() % 3 == 0)
-      absl::StrAppend(&text, rng() % 2 ? " obligation o1" : " obligation o2(\"x\")");
+    switch (rng() % 5) {
+      case 0:
+        absl::StrAppend(&text, rng() % 2 ? " obligation o1" : " obligation o2(\"x\")");
+        break;
+      case 1:  // conditional: an unknown condition opens the decision
+        absl::StrAppend(&text, rng() % 2 ? " obligation o1 when " : " obligation o2(\"x\") unless ",
+                        RandomCondition(rng, attrs, 1));
+        break;
+      default:
+        break;
+    }
     absl::StrAppend(&text, " }\n");
   }
   return text;

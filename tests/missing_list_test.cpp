@@ -175,8 +175,11 @@ TEST(MissingListTest, SupplyingTheListClosesEveryOpenDecisionOfTheBaseWorkload) 
       absl::StatusOr<Request> r = p->ParseRequest(lines[line]);
       ASSERT_TRUE(r.ok()) << file << " line " << line + 1;
       if (i % 2 == 1) {
-        for (uint32_t a = 0; a < p->attribute_count(); ++a)
-          if (rng() % 10 < 3) ASSERT_TRUE(r->Unset(p->attribute_path(a)).ok());
+        for (uint32_t a = 0; a < p->attribute_count(); ++a) {
+          if (rng() % 10 < 3) {
+            ASSERT_TRUE(r->Unset(p->attribute_path(a)).ok());
+          }
+        }
       }
       const Decision d = p->Decide(*r);
       if (!d.open()) continue;

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/dates.hpp"
 #include "common/operators.hpp"
@@ -360,6 +361,14 @@ absl::StatusOr<RequestSpace> RequestSpace::Build(const std::vector<const Model*>
                 strings.insert(Instantiate(s, fill));
                 strings.insert(Instantiate(s, fill) + "x");
                 strings.insert("x" + Instantiate(s, fill));
+              }
+            } else if (e->op == Op::kInDomain) {
+              // In the domain, in a subdomain, in any case; and the near
+              // misses: a longer name, a name ending in it without a dot.
+              for (const std::string& host :
+                   {s, "sub." + s, absl::AsciiStrToUpper(s), s + ".example", "x" + s}) {
+                strings.insert(host);
+                strings.insert("x@" + host);
               }
             } else {
               strings.insert(s);

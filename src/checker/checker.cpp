@@ -66,6 +66,8 @@ const char* OpText(Op op) {
       return "contains_none";
     case Op::kLike:
       return "like";
+    case Op::kInDomain:
+      return "in_domain";
   }
   return "?";
 }

@@ -6,10 +6,12 @@
 #include <functional>
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "checker/checker_impl.hpp"
 #include "common/names.hpp"
+#include "common/operators.hpp"
 
 namespace writ::detail {
 
@@ -258,6 +260,40 @@ Type Checker::Compare(Expr& e) {
       if (lt.kind != TypeKind::kEmptySet && rt.kind != TypeKind::kEmptySet &&
           !Expect(r, rt, lt, absl::StrCat("right side of '", op, "'").c_str()))
         return T(TypeKind::kError);
+      return e.type;
+    }
+    case Op::kInDomain: {
+      lt = Infer(l, std::nullopt);
+      rt = Infer(r, std::nullopt);
+      if (lt.kind == TypeKind::kError || rt.kind == TypeKind::kError) return T(TypeKind::kError);
+      if (lt.kind != TypeKind::kString) {
+        Error(l.span, "type-mismatch",
+              absl::StrCat("'in_domain' tests a string (an e-mail address or host name); this is ",
+                           TypeName(lt)));
+        return T(TypeKind::kError);
+      }
+      const bool constant = r.kind == ExprKind::kString || r.kind == ExprKind::kSet ||
+                            (r.kind == ExprKind::kName && r.ref == NameRef::kLet);
+      if (!constant || !(rt.kind == TypeKind::kString || rt == SetOf(T(TypeKind::kString)))) {
+        Error(r.span, "in-domain-names",
+              "the right side of 'in_domain' is a domain name or a set of them, as constants "
+              "(\"fbi.gov\" or {\"fbi.gov\", \"nyc.gov\"})");
+        return T(TypeKind::kError);
+      }
+      // Each name: lower case, no '@'; the suggestion is the name fixed.
+      const Value v = FoldConstant(r, m_);
+      std::vector<std::string> names = v.strs;
+      if (rt.kind == TypeKind::kString) names.push_back(v.s);
+      for (const std::string& name : names) {
+        const std::string problem = DomainNameProblem(name);
+        if (problem.empty()) continue;
+        std::string fixed = absl::AsciiStrToLower(name.substr(name.rfind('@') + 1));
+        while (!fixed.empty() && fixed.front() == '.') fixed.erase(0, 1);
+        while (!fixed.empty() && fixed.back() == '.') fixed.pop_back();
+        Error(r.span, "bad-domain", absl::StrCat("'", name, "' is not a domain name: ", problem),
+              DomainNameProblem(fixed).empty() ? fixed : "");
+        return T(TypeKind::kError);
+      }
       return e.type;
     }
     case Op::kLike: {

@@ -71,6 +71,7 @@ enum class Op : uint8_t {
   kContainsAll,
   kContainsNone,
   kLike,
+  kInDomain,  // an e-mail address or host name in one of some DNS domains
 };
 
 const char* OpText(Op op);

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
+
 namespace writ::detail {
 
 ValueView ViewOf(const Value& v) {
@@ -142,8 +144,52 @@ bool CompareViews(Op op, const ValueView& l, const ValueView& r) {
       return MaskHolds(op, l.w, r.w);
     case Op::kLike:
       return GlobMatch(l.s, r.s);
+    case Op::kInDomain:
+      if (r.kind == TypeKind::kString) return InDomain(l.s, r.s);
+      if (r.strs)
+        for (const std::string& d : *r.strs)
+          if (InDomain(l.s, d)) return true;
+      return false;
   }
   return false;
+}
+
+bool InDomain(std::string_view text, std::string_view domain) {
+  const size_t at = text.rfind('@');
+  const std::string_view host = at == std::string_view::npos ? text : text.substr(at + 1);
+  if (host.size() < domain.size() || domain.empty()) return false;
+  // The host ends with the domain (any case), at a label boundary.
+  const std::string_view tail = host.substr(host.size() - domain.size());
+  for (size_t i = 0; i < domain.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(tail[i]);
+    const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : tail[i];
+    if (lower != domain[i]) return false;
+  }
+  return host.size() == domain.size() || host[host.size() - domain.size() - 1] == '.';
+}
+
+std::string DomainNameProblem(std::string_view name) {
+  if (name.empty()) return "a domain name cannot be empty";
+  if (name.find('@') != std::string_view::npos)
+    return "a domain name has no '@'; write what follows it";
+  size_t label = 0;
+  for (size_t i = 0; i <= name.size(); ++i) {
+    if (i == name.size() || name[i] == '.') {
+      if (label == 0)
+        return "a domain name has no empty label (no leading, trailing or double dot)";
+      if (name[i - 1] == '-' || name[i - label] == '-')
+        return "a label of a domain name neither starts nor ends with '-'";
+      label = 0;
+      continue;
+    }
+    const char c = name[i];
+    if (c >= 'A' && c <= 'Z') return "write the domain name in lower case (it matches any case)";
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+      return absl::StrCat("'", std::string(1, c),
+                          "' cannot be in a domain name (letters, digits, '-' and '.')");
+    ++label;
+  }
+  return "";
 }
 
 }  // namespace writ::detail

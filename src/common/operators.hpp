@@ -80,6 +80,17 @@ bool CompareViews(Op op, const ValueView& l, const ValueView& r);
 // Glob match: `*` matches any run of characters, `\*` a literal star.
 bool GlobMatch(std::string_view text, std::string_view pattern);
 
+// `text in_domain domain`: the host of `text` (what follows its last `@`,
+// or all of it without one), compared without regard to ASCII case, is
+// `domain` or a subdomain of it ("x@Mail.FBI.gov" is in fbi.gov;
+// "x@fbi.gov.example" and "x@notfbi.gov" are not). `domain` is a checked
+// domain name in lower case (DomainNameProblem).
+bool InDomain(std::string_view text, std::string_view domain);
+
+// Why `name` cannot be the domain of `in_domain` ("" when it can): labels
+// of letters, digits and hyphens, in lower case, joined by single dots.
+std::string DomainNameProblem(std::string_view name);
+
 }  // namespace writ::detail
 
 #endif  // WRIT_SRC_COMMON_OPERATORS_HPP_

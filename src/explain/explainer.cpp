@@ -101,6 +101,8 @@ class Explainer {
         return absl::StrCat(lhs, "; the rule needs none of ", rname);
       case Op::kLike:
         return absl::StrCat(lhs, "; the rule needs a match for ", rname);
+      case Op::kInDomain:
+        return absl::StrCat(lhs, "; the rule needs an address or host in ", rname);
     }
     return lhs;
   }

@@ -188,7 +188,8 @@ const auto comp_op_def = lit("==") >> x3::attr(Op::kEq) | lit("!=") >> x3::attr(
                          kw("contains_all") >> x3::attr(Op::kContainsAll) |
                          kw("contains_none") >> x3::attr(Op::kContainsNone) |
                          kw("contains") >> x3::attr(Op::kContains) |
-                         kw("like") >> x3::attr(Op::kLike);
+                         kw("like") >> x3::attr(Op::kLike) |
+                         kw("in_domain") >> x3::attr(Op::kInDomain);
 const auto bin_tail_def = comp_op > operand;
 x3::rule<class presence_word_class, cst::IsTail> const presence_word = "'present' or 'missing'";
 const auto presence_word_def = kw("present")[([](auto& ctx) { x3::_val(ctx).present = true; })] |

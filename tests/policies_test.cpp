@@ -1,10 +1,15 @@
-// The policy corpus: every policy loads without warnings, its tests pass,
-// there are at least 120 tests, and every rule decides at least one test.
+// The policy corpus: every policy loads without warnings (every rule cites
+// its text), its tests pass, there are at least 120 tests, and every rule
+// decides at least one test; no policy tells a user about a request under a
+// non-disclosure order, or when whether there is one is unknown.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 
+#include "absl/strings/str_cat.h"
 #include "testing/helpers.hpp"
 
 namespace writ {
@@ -17,7 +22,9 @@ TEST(PoliciesTest, EveryRuleOfEveryPolicyDecidesATestAndAllPass) {
     const fs::path e(path);
     ++policies;
     CheckResult check;
-    auto p = Policy::Load(path, {}, check);
+    LoadOptions options;
+    options.require_cites = true;
+    auto p = Policy::Load(path, options, check);
     ASSERT_TRUE(p.ok()) << p.status().message();
     EXPECT_TRUE(check.diagnostics.empty()) << check.Format();
     std::set<std::string> decided;
@@ -35,6 +42,60 @@ TEST(PoliciesTest, EveryRuleOfEveryPolicyDecidesATestAndAllPass) {
   }
   EXPECT_GE(policies, 6u);
   EXPECT_GE(tests, 120u);
+}
+
+// Notifying a user under a gag order can be contempt; a gag status that is
+// not known must not default to notifying. Every request of the base
+// workload, signed, from a government address, with every value of the
+// notice exceptions, with the gag status set and left out.
+TEST(PoliciesTest, NoPolicyNotifiesAUserUnderAGagOrderOrAnUnknownOne) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / absl::StrCat("writ-gag-", getpid(), ".jsonl"))
+          .string();
+  const std::string cmd =
+      absl::StrCat("python3 ", WRIT_WORKLOADS_SCRIPT, " requests --count 3000 ", path);
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  std::vector<std::string> lines;
+  {
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+  }
+  std::filesystem::remove(path);
+  const std::set<std::string> notices = {"notify_user", "publish_response"};
+  size_t decided = 0, withheld = 0, notified = 0;
+  for (const std::string& file : testing::CorpusPolicyPaths()) {
+    auto p = Policy::Load(file);
+    ASSERT_TRUE(p.ok()) << p.status().message();
+    for (const std::string& line : lines) {
+      for (int gag : {0, 1, 2}) {  // false, true, missing
+        for (int counter : {0, 1, 2}) {
+          absl::StatusOr<Request> r = (*p)->ParseRequest(line);
+          ASSERT_TRUE(r.ok());
+          if ((*p)->Attribute("instrument.signed").ok()) {
+            ASSERT_TRUE(r->SetBool("instrument.signed", true).ok());
+            ASSERT_TRUE(r->SetString("requester.email", "agent@fbi.gov").ok());
+            if (gag < 2) ASSERT_TRUE(r->SetBool("instrument.gag_order", gag == 1).ok());
+            if (counter < 2)
+              ASSERT_TRUE(r->SetBool("instrument.notice_counterproductive", counter == 1).ok());
+          }
+          const Decision d = (*p)->Decide(*r);
+          ++decided;
+          bool notice = false;
+          for (const Obligation& o : d.obligations()) notice |= notices.count(o.name) > 0;
+          notified += notice;
+          if (gag != 0) {
+            withheld += d.effect() != Effect::kDeny;
+            EXPECT_FALSE(notice) << file << (gag == 1 ? " (gag order)" : " (gag unknown)") << "\n"
+                                 << line << "\n"
+                                 << d.ToText();
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(decided, 100000u);
+  EXPECT_GT(notified, 1000u);  // notice is given where it is owed
+  EXPECT_GT(withheld, 1000u);
 }
 
 TEST(PoliciesTest, TheTelegramHistoryChecksCleanAndItsTestsPass) {

@@ -334,6 +334,7 @@ class Compiler {
         const uint32_t cond = Expr_(*co.condition);
         c.condition = static_cast<int32_t>(co.unless ? List(NodeKind::kNot, {cond}) : cond);
         c.id = p_.conditional_obligations++;
+        p_.has_duties = true;
         c.reads = co.reads;
         out.conditional_obligations = true;
       }

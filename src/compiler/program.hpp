@@ -251,6 +251,7 @@ struct WideBitmap {
 
 struct Program {
   // What a decision reads first, together.
+  bool has_duties = false;  // some obligation has a condition (conditional_obligations > 0)
   bool first_match = false;
   Effect default_effect = Effect::kDeny;
   int32_t items_attr = -1;

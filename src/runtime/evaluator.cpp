@@ -85,7 +85,8 @@ struct Evaluator::Steps {
     out.by_default_ = false;
     out.deciding_.clear();  // unconditionally: no branch on the last decision
     out.missing_.clear();
-    out.held_.clear();
+    // held_ is cleared by Duties: only policies with conditional
+    // obligations read it (Decision::obligations).
     out.granted_ = out.withheld_ = 0;
     if (!r.problems_.empty() || !out.problems_.empty()) CopyProblems(r, out);
   }
@@ -214,7 +215,7 @@ struct Evaluator::Steps {
         AddMissing(p, a.ids[__builtin_ctzll(t)], r, out);
       for (uint64_t t = change_b; t != 0; t &= t - 1)
         AddMissing(p, b.ids[__builtin_ctzll(t)], r, out);
-      if (p.conditional_obligations != 0) {
+      if (p.has_duties) {
         // The rules that decide under some reading of the unknown ones.
         const EffectSet may = MayDecideEffects(p.first_match, any, combined);
         uint64_t da = (a.unknown | a.applies) & WithEffects(a, may);
@@ -476,7 +477,7 @@ void Evaluator::DecideGeneral(const Policy& policy, const Program& p, const Requ
       if (!(changing & e) && !((joint & e) && (!p.first_match || i < last_changing))) continue;
       S::AddMissing(p, i, r, out);
     }
-    if (p.conditional_obligations != 0) {
+    if (p.has_duties) {
       // The rules that decide under some reading of the unknown ones (under
       // first_match the lists end at the first applying rule).
       const EffectSet may = MayDecideEffects(p.first_match, !applying.empty(), combined);
@@ -503,7 +504,14 @@ void Evaluator::DecideGeneral(const Policy& policy, const Program& p, const Requ
   out.withheld_ = requested & ~out.granted_;
 }
 
+void Evaluator::DecideWithDuties(const Policy& policy, const Program& p, const Request& r,
+                                 Decision& out) {
+  DecideByShape(policy, p, r, out);
+  Duties(p, r, out);
+}
+
 void Evaluator::Duties(const Program& p, const Request& r, Decision& out) {
+  out.held_.clear();
   if (out.open_) return;  // open by the rules: their list has the duties' attributes
   bool unknown = false;
   for (uint32_t i : out.deciding_) {
@@ -575,7 +583,7 @@ DecisionPath Evaluator::PathFor(const Program& p, const Request& r) {
 bool Evaluator::DecideVia(DecisionPath path, const Policy& policy, const Program& p,
                           const Request& r, Decision& out) {
   if (!DecideByPath(path, policy, p, r, out)) return false;
-  if (p.conditional_obligations != 0) Duties(p, r, out);
+  if (p.has_duties) Duties(p, r, out);
   return true;
 }
 

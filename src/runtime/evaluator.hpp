@@ -43,15 +43,11 @@ class Evaluator {
   // the decision.
   static void Decide(const Policy& policy, const Program& program, const Request& request,
                      Decision& out) {
-    if (!program.bitmap.enabled) {
-      DecideGeneral(policy, program, request, out);
-    } else if (program.index.attr < 0) {
-      DecideSmall(policy, program, request, out);
-    } else {
-      DecideIndexed(policy, program, request, out);
-    }
-    // One predictable branch for policies without conditional obligations.
-    if (__builtin_expect(program.conditional_obligations != 0, 0)) Duties(program, request, out);
+    // Policies with conditional obligations go the long way round; for the
+    // others this is one predictable branch, and the paths stay tail calls.
+    if (__builtin_expect(program.has_duties, 0))
+      return DecideWithDuties(policy, program, request, out);
+    DecideByShape(policy, program, request, out);
   }
 
   // The path Decide takes for `request`.
@@ -62,6 +58,17 @@ class Evaluator {
                         const Request& request, Decision& out);
 
  private:
+  // The path for the program's shape (PathFor, without obligations).
+  static void DecideByShape(const Policy& policy, const Program& program, const Request& request,
+                            Decision& out) {
+    if (!program.bitmap.enabled) {
+      DecideGeneral(policy, program, request, out);
+    } else if (program.index.attr < 0) {
+      DecideSmall(policy, program, request, out);
+    } else {
+      DecideIndexed(policy, program, request, out);
+    }
+  }
   // A policy of up to 64 rules without an index: kSettled or kBitmap.
   static void DecideSmall(const Policy& policy, const Program& program, const Request& request,
                           Decision& out);
@@ -79,6 +86,9 @@ class Evaluator {
   // condition is unknown makes the decision open (review, nothing granted),
   // missing what that condition reads.
   static void Duties(const Program& program, const Request& request, Decision& out);
+  // Decide, then Duties.
+  static void DecideWithDuties(const Policy& policy, const Program& program, const Request& request,
+                               Decision& out);
 
   // DecideVia before the obligations.
   static bool DecideByPath(DecisionPath path, const Policy& policy, const Program& program,

@@ -214,8 +214,12 @@ std::string DecisionOutcome(const Decision& d) {
   std::string out(EffectName(d.effect()));
   const std::vector<std::string> rules = d.deciding_rules();
   if (d.open()) return absl::StrCat(out, " (open: missing ", absl::StrJoin(d.missing(), ", "), ")");
-  if (rules.empty()) return absl::StrCat(out, " by default");
-  return absl::StrCat(out, " by ", absl::StrJoin(rules, ", "));
+  absl::StrAppend(&out, rules.empty() ? " by default" : " by ", absl::StrJoin(rules, ", "));
+  // Two values that differ only in the duties that follow are told apart.
+  std::vector<std::string> duties;
+  for (const Obligation& o : d.obligations()) duties.push_back(o.ToString());
+  if (!duties.empty()) absl::StrAppend(&out, "; obligations ", absl::StrJoin(duties, ", "));
+  return out;
 }
 
 }  // namespace

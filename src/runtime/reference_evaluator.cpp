@@ -99,14 +99,15 @@ Tri ReferenceEvaluator::Applies(size_t i, const Request& r) const {
   return acc;
 }
 
-CombinedOutcome CombineStatuses(const Model& m, const std::vector<Tri>& status) {
+CombinedOutcome CombineStatuses(const Model& m, const std::vector<Tri>& status, bool readings) {
   std::vector<std::pair<uint32_t, Tri>> live;
   for (uint32_t i = 0; i < status.size(); ++i)
     if (status[i] != kFalse) live.push_back({i, status[i]});
-  return CombineLive(m, live);
+  return CombineLive(m, live, readings);
 }
 
-CombinedOutcome CombineLive(const Model& m, const std::vector<std::pair<uint32_t, Tri>>& live) {
+CombinedOutcome CombineLive(const Model& m, const std::vector<std::pair<uint32_t, Tri>>& live,
+                            bool readings) {
   // Rules that certainly do not apply never count: only `live` is read,
   // by position k (rule live[k].first).
   const size_t n = live.size();
@@ -161,6 +162,7 @@ CombinedOutcome CombineLive(const Model& m, const std::vector<std::pair<uint32_t
   if (open) {
     out.open = true;
     out.effect = kOpenEffect;
+    if (!readings) return out;
     // Every reading S of the unknown rules: u is relevant when adding it to
     // some S changes the effect, and a rule may decide when it decides in
     // some S. Past the bound, S empty and single rules: the same sets for
@@ -242,7 +244,7 @@ std::vector<uint32_t> CompleteMissing(const Model& m, const Request& r,
     std::vector<Tri> status(m.rules.size());
     for (size_t i = 0; i < status.size(); ++i) status[i] = view.Applies(i, r);
     std::set<uint32_t> more = listed;
-    ListMissing(m, view, r, CombineStatuses(m, status), more);
+    ListMissing(m, view, r, CombineStatuses(m, status, /*readings=*/true), more);
     if (more == listed) break;
     listed = std::move(more);
   }

@@ -29,10 +29,14 @@ struct CombinedOutcome {
   std::vector<uint32_t> relevant, may_decide;
   uint64_t may = 0;  // items the deciding rules may disclose (model members)
 };
-CombinedOutcome CombineStatuses(const Model& model, const std::vector<Tri>& status);
+// `readings`: for an open outcome, also find `relevant` and `may_decide`
+// (what a decision's missing list needs; the analysis does not).
+CombinedOutcome CombineStatuses(const Model& model, const std::vector<Tri>& status,
+                                bool readings = false);
 // The same from the rules that apply or may apply alone, in policy order
 // (every other rule certainly does not apply).
-CombinedOutcome CombineLive(const Model& model, const std::vector<std::pair<uint32_t, Tri>>& live);
+CombinedOutcome CombineLive(const Model& model, const std::vector<std::pair<uint32_t, Tri>>& live,
+                            bool readings = false);
 
 // The complete missing list of an open decision (docs/language.md §7.3,
 // v1.1), grown from `start`: a presence test (`is present`, `is missing`)

@@ -35,6 +35,9 @@ struct ConditionCoverage {
   int seen_true = 0, seen_false = 0, seen_unknown = 0;
   bool can_be_unknown = false;  // it reads an attribute (`is present` never is unknown)
   int reason = 0;               // tests where it was the reason the rule did not apply
+  // Part of an obligation's condition (whether a duty follows), not of the
+  // rule's applicability: it is never the reason a rule did not apply.
+  bool obligation = false;
   int outcomes() const { return can_be_unknown ? 3 : 2; }
   int outcomes_seen() const {
     return (seen_true > 0) + (seen_false > 0) + (can_be_unknown && seen_unknown > 0);
@@ -49,7 +52,8 @@ struct CoverageReport {
   int rules_covered() const;
   int condition_outcomes() const;
   int condition_outcomes_seen() const;
-  int reasons_seen() const;  // conditions seen as a reason at least once
+  int reasons_seen() const;     // conditions seen as a reason at least once
+  int rule_conditions() const;  // conditions of rules' applicability (not obligations')
   double rule_percent() const;
   double condition_percent() const;
 

@@ -35,10 +35,7 @@ CoverageRecorder::CoverageRecorder(const PolicyData& data, CoverageReport& repor
     // Recording again into a filled report: find the leaves again by order.
     std::vector<ConditionCoverage> kept = std::move(report_.conditions);
     report_.conditions.clear();
-    for (const auto& r : data_.model.rules) {
-      if (r.decl->when) Leaves(*r.decl->when, r.decl->name.name);
-      if (r.decl->unless) Leaves(*r.decl->unless, r.decl->name.name);
-    }
+    for (const auto& r : data_.model.rules) AllLeaves(r);
     if (kept.size() == report_.conditions.size()) report_.conditions = std::move(kept);
     return;
   }
@@ -47,12 +44,20 @@ CoverageRecorder::CoverageRecorder(const PolicyData& data, CoverageReport& repor
     rc.rule = r.decl->name.name;
     rc.where = data_.sources.Locate(r.decl->name.span);
     report_.rules.push_back(std::move(rc));
-    if (r.decl->when) Leaves(*r.decl->when, r.decl->name.name);
-    if (r.decl->unless) Leaves(*r.decl->unless, r.decl->name.name);
+    AllLeaves(r);
   }
 }
 
-void CoverageRecorder::Leaves(const Expr& e, const std::string& rule) {
+// The leaves of a rule's conditions, and of its obligations' conditions (a
+// test suite should see each duty both follow and not), in that order.
+void CoverageRecorder::AllLeaves(const CheckedRule& r) {
+  if (r.decl->when) Leaves(*r.decl->when, r.decl->name.name);
+  if (r.decl->unless) Leaves(*r.decl->unless, r.decl->name.name);
+  for (const CheckedObligation& o : r.obligations)
+    if (o.condition) Leaves(*o.condition, r.decl->name.name, /*obligation=*/true);
+}
+
+void CoverageRecorder::Leaves(const Expr& e, const std::string& rule, bool obligation) {
   if (IsLeaf(e)) {
     ConditionCoverage c;
     c.rule = rule;
@@ -60,11 +65,12 @@ void CoverageRecorder::Leaves(const Expr& e, const std::string& rule) {
     c.text = std::string(src.text().substr(e.span.offset, e.span.length));
     c.where = data_.sources.Locate(e.span);
     c.can_be_unknown = e.kind != ExprKind::kIsPresent && e.kind != ExprKind::kIsMissing;
+    c.obligation = obligation;
     index_[&e] = report_.conditions.size();
     report_.conditions.push_back(std::move(c));
     return;
   }
-  for (const auto& c : e.children) Leaves(c, rule);
+  for (const auto& c : e.children) Leaves(c, rule, obligation);
 }
 
 // The leaves that make `e` false (is_false) or true, as the explainer names
@@ -140,6 +146,11 @@ int CoverageReport::condition_outcomes_seen() const {
   for (const auto& c : conditions) n += c.outcomes_seen();
   return n;
 }
+int CoverageReport::rule_conditions() const {
+  int n = 0;
+  for (const auto& c : conditions) n += !c.obligation;
+  return n;
+}
 int CoverageReport::reasons_seen() const {
   int n = 0;
   for (const auto& c : conditions) n += c.reason > 0;
@@ -158,7 +169,7 @@ std::string CoverageReport::ToText() const {
       "the reason a rule did not apply %d/%d\n",
       tests, rules_covered(), static_cast<int>(rules.size()), rule_percent(),
       condition_outcomes_seen(), condition_outcomes(), condition_percent(), reasons_seen(),
-      static_cast<int>(conditions.size()));
+      rule_conditions());
   for (const auto& r : rules) {
     if (r.covered()) continue;
     absl::StrAppend(&out, "  ", r.where.path, ":", r.where.line, ": rule ", r.rule,
@@ -233,7 +244,8 @@ std::string CoverageReport::ToJson() const {
         {"true", c.seen_true},
         {"false", c.seen_false},
         {"unknown", c.can_be_unknown ? json::value(c.seen_unknown) : json::value(nullptr)},
-        {"reason", c.reason}});
+        {"reason", c.reason},
+        {"obligation", c.obligation}});
   json::object summary{{"rules", rules.size()},
                        {"rules_covered", rules_covered()},
                        {"rule_percent", rule_percent()},

@@ -22,7 +22,8 @@ class CoverageRecorder {
   void Record(const Request& request);
 
  private:
-  void Leaves(const Expr& e, const std::string& rule);
+  void AllLeaves(const CheckedRule& r);
+  void Leaves(const Expr& e, const std::string& rule, bool obligation = false);
   void Reason(const Expr& e, bool is_false, const Request& r);
 
   const PolicyData& data_;

@@ -68,19 +68,12 @@ TEST(AlternativesTest, EveryAlternativeGivesWhatItClaimsOnTheExamplesAndTheBaseW
     ++requests;
   }
   // The base workload's first 10,000 requests, from the project's generator.
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            absl::StrCat("writ-alternatives-", getpid(), ".jsonl"))
-                               .string();
-  const std::string cmd =
-      absl::StrCat("python3 ", WRIT_WORKLOADS_SCRIPT, " requests --count 10000 ", path);
-  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
-  std::ifstream base(path);
-  std::string line;
-  for (int i = 0; i < 10000 && std::getline(base, line); ++i) {
-    CheckAlternatives(*p, line, absl::StrCat("base line ", i + 1), checked);
+  const std::vector<std::string> base = testing::BaseWorkload(10000);
+  ASSERT_EQ(base.size(), 10000u);
+  for (size_t i = 0; i < base.size(); ++i) {
+    CheckAlternatives(*p, base[i], absl::StrCat("base line ", i + 1), checked);
     ++requests;
   }
-  std::filesystem::remove(path);
   EXPECT_EQ(requests, 10016u);
   EXPECT_GT(checked, 10000u);
 }

@@ -144,18 +144,7 @@ std::vector<Fill> ValuesOf(const Policy& p, const detail::RequestSpace& space,
 }
 
 TEST(MissingListTest, SupplyingTheListClosesEveryOpenDecisionOfTheBaseWorkload) {
-  const std::string path =
-      (std::filesystem::temp_directory_path() / absl::StrCat("writ-missing-", getpid(), ".jsonl"))
-          .string();
-  const std::string cmd =
-      absl::StrCat("python3 ", WRIT_WORKLOADS_SCRIPT, " requests --count 10000 ", path);
-  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
-  std::vector<std::string> lines;
-  {
-    std::ifstream base(path);
-    for (std::string line; std::getline(base, line);) lines.push_back(line);
-  }
-  std::filesystem::remove(path);
+  const std::vector<std::string> lines = testing::BaseWorkload(10000);
   ASSERT_EQ(lines.size(), 10000u);
   size_t policies = 0;
   for (const std::string& file : testing::CorpusPolicyPaths()) {

@@ -49,18 +49,8 @@ TEST(PoliciesTest, EveryRuleOfEveryPolicyDecidesATestAndAllPass) {
 // workload, signed, from a government address, with every value of the
 // notice exceptions, with the gag status set and left out.
 TEST(PoliciesTest, NoPolicyNotifiesAUserUnderAGagOrderOrAnUnknownOne) {
-  const std::string path =
-      (std::filesystem::temp_directory_path() / absl::StrCat("writ-gag-", getpid(), ".jsonl"))
-          .string();
-  const std::string cmd =
-      absl::StrCat("python3 ", WRIT_WORKLOADS_SCRIPT, " requests --count 3000 ", path);
-  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
-  std::vector<std::string> lines;
-  {
-    std::ifstream in(path);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-  }
-  std::filesystem::remove(path);
+  const std::vector<std::string> lines = testing::BaseWorkload(3000);
+  ASSERT_EQ(lines.size(), 3000u);
   const std::set<std::string> notices = {"notify_user", "publish_response"};
   size_t decided = 0, withheld = 0, notified = 0;
   for (const std::string& file : testing::CorpusPolicyPaths()) {
@@ -74,9 +64,12 @@ TEST(PoliciesTest, NoPolicyNotifiesAUserUnderAGagOrderOrAnUnknownOne) {
           if ((*p)->Attribute("instrument.signed").ok()) {
             ASSERT_TRUE(r->SetBool("instrument.signed", true).ok());
             ASSERT_TRUE(r->SetString("requester.email", "agent@fbi.gov").ok());
-            if (gag < 2) ASSERT_TRUE(r->SetBool("instrument.gag_order", gag == 1).ok());
-            if (counter < 2)
+            if (gag < 2) {
+              ASSERT_TRUE(r->SetBool("instrument.gag_order", gag == 1).ok());
+            }
+            if (counter < 2) {
               ASSERT_TRUE(r->SetBool("instrument.notice_counterproductive", counter == 1).ok());
+            }
           }
           const Decision d = (*p)->Decide(*r);
           ++decided;

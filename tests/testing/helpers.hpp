@@ -3,6 +3,7 @@
 #define WRIT_TESTS_TESTING_HELPERS_HPP_
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -62,6 +63,27 @@ inline Request Json(const Policy& p, const std::string& json) {
   EXPECT_TRUE(r.ok()) << r.status().message();
   return r.ok() ? *r : p.NewRequest();
 }
+
+#ifdef WRIT_WORKLOADS_SCRIPT
+// The first `count` requests of the base workload (JSON lines), from the
+// project's generator; empty if it could not run (the caller asserts the
+// size).
+inline std::vector<std::string> BaseWorkload(int count) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            absl::StrCat("writ-base-", ::getpid(), "-", count, ".jsonl"))
+                               .string();
+  const std::string cmd =
+      absl::StrCat("python3 ", WRIT_WORKLOADS_SCRIPT, " requests --count ", count, " ", path);
+  std::vector<std::string> lines;
+  if (std::system(cmd.c_str()) != 0) return lines;
+  {
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+  }
+  std::filesystem::remove(path);
+  return lines;
+}
+#endif
 
 // The corpus's policy files (full paths, sorted): every *.writ file of
 // policies/ but the shared schema and the histories.

@@ -25,12 +25,14 @@ PolicyDiagram::PolicyDiagram(const RequestSpace& space, DiagramStore& store, siz
   }
   // Conditional obligations, numbered in rule order as the compiler does:
   // where each holds (its `unless` already read as `not`).
-  for (const CheckedRule& r : m_.rules)
+  for (const CheckedRule& r : m_.rules) {
+    first_duty_.push_back(static_cast<uint32_t>(duties_.size()));
     for (const CheckedObligation& o : r.obligations) {
       if (!o.condition) continue;
       const Pair c = Condition(*o.condition);
       duties_.push_back(o.unless ? Pair{c.second, c.first} : c);
     }
+  }
   root_ = OutcomesOf(rules_);
 }
 
@@ -317,9 +319,7 @@ NodeId PolicyDiagram::OutcomesOf(const std::vector<Pair>& rules) {
       // unknown leaves the decision open (docs/language.md §4).
       std::vector<uint32_t> unsure;
       for (uint32_t i : c.deciding) {
-        uint32_t j = 0;
-        for (uint32_t r = 0; r < i; ++r)
-          for (const CheckedObligation& ob : m_.rules[r].obligations) j += ob.condition != nullptr;
+        uint32_t j = first_duty_[i];
         for (const CheckedObligation& ob : m_.rules[i].obligations) {
           const Tri holds = ob.condition ? duty[j++] : kTrue;
           if (holds == kUnknown && (unsure.empty() || unsure.back() != i)) unsure.push_back(i);

@@ -76,6 +76,7 @@ class PolicyDiagram {
   // Where each conditional obligation holds and where it does not, in the
   // compiler's numbering (rule order).
   std::vector<std::pair<NodeId, NodeId>> duties_;
+  std::vector<uint32_t> first_duty_;  // per rule: the number of its first conditional obligation
   std::vector<Outcome> outcomes_;
   NodeId root_ = DiagramStore::kFalse;
 };

@@ -168,21 +168,16 @@ absl::Status Front(const std::string& path, const LoadOptions& options, detail::
   // warnings (say, a generated policy without cites) is never an error.
   const size_t most = static_cast<size_t>(options.max_errors);
   size_t errors = 0, warnings = 0;
-  bool cut_errors = false, cut_warnings = false;
   std::erase_if(diags, [&](const Diagnostic& d) {
-    const bool error = d.severity == Severity::kError;
-    size_t& seen = error ? errors : warnings;
-    if (++seen <= most) return false;
-    (error ? cut_errors : cut_warnings) = true;
-    return true;
+    return ++(d.severity == Severity::kError ? errors : warnings) > most;
   });
-  if (cut_warnings)
+  if (warnings > most)
     diags.push_back({Severity::kWarning,
                      "too-many-warnings",
                      {uint32_t(~0u), 0, 0},
                      "too many warnings; not showing the rest",
                      ""});
-  if (cut_errors)
+  if (errors > most)
     diags.push_back({Severity::kError,
                      "too-many-errors",
                      {uint32_t(~0u), 0, 0},

@@ -192,7 +192,9 @@ class Explainer {
       if (!o.condition) continue;
       const Obligation& d = *o.decl;
       const std::string name =
-          d.argument ? absl::StrCat(d.name.name, "(\"", d.argument->value, "\")") : d.name.name;
+          writ::Obligation{d.name.name, d.argument ? std::optional<std::string>(d.argument->value)
+                                                   : std::nullopt}
+              .ToString();
       const std::string cond =
           absl::StrCat(o.unless ? "unless " : "when ", Source(o.condition->span));
       const Tri t = ref_.Eval(*o.condition, r_);

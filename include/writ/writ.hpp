@@ -13,6 +13,7 @@
 #define WRIT_WRIT_HPP_
 
 #include "writ/coverage.hpp"
+#include "writ/decider.hpp"
 #include "writ/decision.hpp"
 #include "writ/diagnostic.hpp"
 #include "writ/diff.hpp"
@@ -21,6 +22,7 @@
 #include "writ/lint.hpp"
 #include "writ/policy.hpp"
 #include "writ/policy_store.hpp"
+#include "writ/replay.hpp"
 #include "writ/request.hpp"
 #include "writ/source.hpp"
 

@@ -23,8 +23,8 @@ Command AddCheck(CLI::App& root) {
             LoadOptions options;
             options.require_cites = true;
             for (const auto& f : *files) {
-              auto result =
-                  IsHistoryFile(f) ? PolicyHistory::Check(f, options) : Policy::Check(f, options);
+              auto result = Decider::IsHistoryFile(f) ? PolicyHistory::Check(f, options)
+                                                      : Policy::Check(f, options);
               if (!result.ok()) {
                 std::cerr << "writ: " << result.status().message() << "\n";
                 status = kUnreadable;

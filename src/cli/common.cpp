@@ -139,41 +139,8 @@ absl::StatusOr<std::vector<std::string>> FindPolicyFiles(const std::vector<std::
   return out;
 }
 
-bool IsHistoryFile(const std::string& path) {
-  absl::StatusOr<bool> is = PolicyHistory::IsHistory(path);
-  return is.ok() && *is;
-}
-
-absl::StatusOr<Decider> LoadDecider(const std::string& path) {
-  Decider d;
-  if (IsHistoryFile(path)) {
-    auto loaded = PolicyHistory::Load(path);
-    if (!loaded.ok()) return loaded.status();
-    d.history = *loaded;
-    d.label = absl::StrCat("history ", d.history->name());
-    return d;
-  }
-  auto loaded = Policy::Load(path);
-  if (!loaded.ok()) return loaded.status();
-  d.policy = *loaded;
-  d.label = d.policy->version().empty() ? d.policy->name()
-                                        : absl::StrCat(d.policy->name(), " ", d.policy->version());
-  return d;
-}
-
-absl::StatusOr<writ::Alternatives> Decider::Alternatives(const Request& r,
-                                                         const Decision& d) const {
-  if (!history) return policy->Alternatives(r);
-  if (d.version_index() < 0)
-    return absl::FailedPreconditionError(absl::StrCat(
-        "no version of history '", history->name(), "' applied (",
-        d.has_as_of() ? "the date is before the first version" : "the request has no date",
-        "): alternatives are a version's; give the request a date"));
-  return history->versions()[d.version_index()].policy->Alternatives(r);
-}
-
 std::shared_ptr<const Policy> LoadForAnalysis(const std::string& path, const char* command) {
-  if (IsHistoryFile(path)) {
+  if (Decider::IsHistoryFile(path)) {
     std::cerr << "writ " << command << ": '" << path << "' is a history; give one of its versions"
               << (std::string_view(command) == "diff"
                       ? ", or the history alone to compare each version with the next\n"

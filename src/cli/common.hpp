@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/read_file.hpp"
+#include "writ/decider.hpp"
 #include "writ/history.hpp"
 #include "writ/policy.hpp"
 
@@ -55,32 +56,6 @@ absl::StatusOr<std::vector<std::string>> FindPolicyFiles(const std::vector<std::
 // The policy at `path` for command `command` (diff, lint): null after
 // printing why it cannot be used (its diagnostics, or why it cannot be read).
 std::shared_ptr<const Policy> LoadForAnalysis(const std::string& path, const char* command);
-// A policy file or a history file, loaded: what `eval` decides with.
-struct Decider {
-  std::shared_ptr<const Policy> policy;          // a policy file,
-  std::shared_ptr<const PolicyHistory> history;  // or a history file
-  std::string label;                             // how text output names it
-  Request NewRequest() const { return history ? history->NewRequest() : policy->NewRequest(); }
-  absl::Status ParseRequest(std::string_view json, Request& r, const ParseOptions& o) const {
-    return history ? history->ParseRequest(json, r, o) : policy->ParseRequest(json, r, o);
-  }
-  void Decide(const Request& r, Decision& d) const {
-    history ? history->Decide(r, d) : policy->Decide(r, d);
-  }
-  Explanation Explain(const Request& r) const {
-    return history ? history->Explain(r) : policy->Explain(r);
-  }
-  // What would change `d` (the decision of `r`): a history's are those of
-  // the version applied; a history's request with no version applied has
-  // none to offer (FailedPrecondition, saying why).
-  absl::StatusOr<writ::Alternatives> Alternatives(const Request& r, const Decision& d) const;
-};
-// Loads `path` as a history when it holds one, else as a policy; the
-// status as Policy::Load's (InvalidArgument carries rendered diagnostics).
-absl::StatusOr<Decider> LoadDecider(const std::string& path);
-// Whether the file at `path` is a history file (false when unreadable:
-// loading it as a policy then says why).
-bool IsHistoryFile(const std::string& path);
 
 // A request input opened for streaming: standard input for "-" (fd 0), else
 // the file or pipe (files of any size: inputs are read record by record);

@@ -66,7 +66,7 @@ int RunHistory(const DiffOptions& o) {
 
 int Run(const DiffOptions& o) {
   if (o.new_path.empty()) {
-    if (IsHistoryFile(o.old_path)) return RunHistory(o);
+    if (Decider::IsHistoryFile(o.old_path)) return RunHistory(o);
     std::cerr << "writ diff: give OLD and NEW policies, or one history file\n";
     return kUsage;
   }
@@ -88,7 +88,7 @@ int Run(const DiffOptions& o) {
     r.quiet = o.quiet;
     r.show = o.show;
     r.max_request_bytes = o.max_request_bytes;
-    return Replay(*policies[0], *policies[1], *diff, r);
+    return Replay(policies[0], policies[1], *diff, r);
   }
   if (!o.quiet) {
     std::cout << (o.format == "json" ? diff->ToJson() + "\n" : diff->ToText(o.full));

@@ -42,7 +42,7 @@ int Run(const EvalOptions& o) {
   }
   std::vector<Decider> policies;
   for (const auto& p : paths) {
-    auto loaded = LoadDecider(p);
+    auto loaded = Decider::Load(p);
     if (!loaded.ok()) {
       std::cerr << (loaded.status().code() == absl::StatusCode::kInvalidArgument ? "" : "writ: ")
                 << loaded.status().message()
@@ -64,7 +64,7 @@ int Run(const EvalOptions& o) {
   parse_options.undeclared_fields_are_problems = o.strict;
   // How a decision names its policy in text: name and version.
   std::vector<std::string> labels;
-  for (const auto& p : policies) labels.push_back(p.label);
+  for (const auto& p : policies) labels.push_back(p.label());
   std::vector<Explanation> explanations(policies.size());
   std::string out;
   out.reserve(1 << 16);

@@ -23,7 +23,7 @@ int Run(const LintOptions& o) {
   // A history stands for its versions, each linted once.
   std::vector<std::string> files;
   for (const std::string& path : o.files) {
-    if (!IsHistoryFile(path)) {
+    if (!Decider::IsHistoryFile(path)) {
       files.push_back(path);
       continue;
     }

@@ -11,6 +11,7 @@
 #ifndef WRIT_SRC_CLI_REPLAY_HPP_
 #define WRIT_SRC_CLI_REPLAY_HPP_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,8 +30,8 @@ struct ReplayOptions {
 
 // The exit status: 0 no request changed, 1 some did (or a record was
 // malformed), 3 an input could not be read.
-int Replay(const Policy& old_policy, const Policy& new_policy, const PolicyDiff& diff,
-           const ReplayOptions& options);
+int Replay(std::shared_ptr<const Policy> old_policy, std::shared_ptr<const Policy> new_policy,
+           const PolicyDiff& diff, const ReplayOptions& options);
 
 }  // namespace writ::cli
 

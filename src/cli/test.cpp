@@ -82,7 +82,7 @@ int Run(const TestOptions& o) {
       continue;
     }
     if (!HoldsTests(*text)) continue;
-    if (IsHistoryFile(f)) {
+    if (Decider::IsHistoryFile(f)) {
       // A history's tests, each decided as of its date (coverage is the
       // versions': run it on their files).
       auto history = PolicyHistory::Load(f);

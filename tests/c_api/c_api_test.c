@@ -22,28 +22,30 @@
 
 static int failures = 0;
 
-#define CHECK(cond)                                                   \
-  do {                                                                \
-    if (!(cond)) {                                                    \
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
       fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                     \
-    }                                                                 \
+      ++failures;                                                              \
+    }                                                                          \
   } while (0)
 
 /* A status must be NULL; otherwise print it and count a failure. */
-#define OK(call)                                                                 \
-  do {                                                                           \
-    writ_status* st_ = (call);                                                   \
-    if (st_ != NULL) {                                                           \
-      fprintf(stderr, "%s:%d: %s failed: %s\n", __FILE__, __LINE__, #call,       \
-              writ_status_message(st_));                                         \
-      writ_status_free(st_);                                                     \
-      ++failures;                                                                \
-    }                                                                            \
+#define OK(call)                                                           \
+  do {                                                                     \
+    writ_status* st_ = (call);                                             \
+    if (st_ != NULL) {                                                     \
+      fprintf(stderr, "%s:%d: %s failed: %s\n", __FILE__, __LINE__, #call, \
+              writ_status_message(st_));                                   \
+      writ_status_free(st_);                                               \
+      ++failures;                                                          \
+    }                                                                      \
   } while (0)
 
 /* strcmp that a NULL (a failed call) makes unequal, not a crash. */
-static int streq(const char* a, const char* b) { return a != NULL && b != NULL && strcmp(a, b) == 0; }
+static int streq(const char* a, const char* b) {
+  return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
 
 static char* read_file(const char* path, size_t* length) {
   FILE* f = fopen(path, "rb");
@@ -68,7 +70,8 @@ static char* read_file(const char* path, size_t* length) {
 }
 
 static const char* const kSuspect =
-    "{\"received\":\"2024-10-02\",\"requester\":{\"kind\":\"law_enforcement\",\"country\":\"DE\",\"verified\":true},"
+    "{\"received\":\"2024-10-02\",\"requester\":{\"kind\":\"law_enforcement\",\"country\":\"DE\","
+    "\"verified\":true},"
     "\"instrument\":{\"type\":\"court_order\",\"issuer\":\"judge\",\"expires\":\"2030-01-01\"},"
     "\"subject\":{\"status\":\"suspect\",\"violates_tos\":true},"
     "\"offense\":{\"category\":\"terrorism\"},"
@@ -145,7 +148,8 @@ static void check_policy(const writ_policy* policy) {
 
   /* Missing information: the subject's status unknown opens the decision. */
   const char* open_json =
-      "{\"received\":\"2024-10-02\",\"requester\":{\"kind\":\"law_enforcement\",\"country\":\"DE\",\"verified\":true},"
+      "{\"received\":\"2024-10-02\",\"requester\":{\"kind\":\"law_enforcement\",\"country\":\"DE\","
+      "\"verified\":true},"
       "\"instrument\":{\"type\":\"court_order\",\"issuer\":\"judge\",\"expires\":\"2030-01-01\"},"
       "\"subject\":{\"violates_tos\":true},\"offense\":{\"category\":\"terrorism\"},"
       "\"data\":{\"requested\":[\"ip_address\"]}}";

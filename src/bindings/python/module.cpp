@@ -385,8 +385,9 @@ class Columns {
 };
 
 // The texts of an iterable of requests; `keep` holds what the views point into.
+// With `skip_blank`, texts of only white space (a log's blank lines) are left out.
 std::vector<std::string_view> Gather(py::iterable requests, std::vector<py::object>& keep,
-                                     std::deque<std::string>& written) {
+                                     std::deque<std::string>& written, bool skip_blank = false) {
   std::vector<std::string_view> texts;
   if (py::hasattr(requests, "__len__")) texts.reserve(py::len(requests));
   std::string storage;
@@ -397,6 +398,7 @@ std::vector<std::string_view> Gather(py::iterable requests, std::vector<py::obje
       written.push_back(storage);
       t = written.back();
     }
+    if (skip_blank && t.find_first_not_of(" \t\r\n") == std::string_view::npos) continue;
     texts.push_back(t);
   }
   return texts;
@@ -413,21 +415,32 @@ py::dict DecideMany(const PyPolicy& p, py::iterable requests, int threads) {
 
 // Calls `block(lines)` with the non-blank lines of the JSON Lines file at
 // `path`, a block at a time, through one reused buffer (a large log is never
-// held whole). Raises OSError when it cannot be read.
+// held whole). Within a range, only the lines whose preceding newline lies in
+// [offset, offset + length), and the file's first line for offset 0: ranges
+// that tile a file give each line to exactly one of them, as dask.bytes cuts
+// a file at line ends. Raises OSError when the file cannot be read.
 template <typename Block>
-void ForEachLines(const std::string& path, Block block) {
+void ForEachLines(const std::string& path, uint64_t offset, std::optional<uint64_t> length,
+                  Block block) {
   std::FILE* f = nullptr;
   {
     py::gil_scoped_release release;
     f = std::fopen(path.c_str(), "rb");
+    if (f != nullptr && offset > 0 && fseeko(f, static_cast<off_t>(offset), SEEK_SET) != 0) {
+      std::fclose(f);
+      f = nullptr;
+    }
   }
   if (f == nullptr) {
     PyErr_SetFromErrnoWithFilename(PyExc_OSError, path.c_str());
     throw py::error_already_set();
   }
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(f, &std::fclose);
+  const uint64_t range_end = length ? offset + *length : UINT64_MAX;
   std::string buffer(size_t{1} << 20, '\0');
-  size_t held = 0;  // bytes of an unfinished line at the buffer's start
+  uint64_t base = offset;        // the file position of buffer[0]
+  size_t held = 0;               // bytes of an unfinished line at the buffer's start
+  bool skip_first = offset > 0;  // the end of a line that began before the range
   std::vector<std::string_view> lines;
   for (;;) {
     if (held == buffer.size()) buffer.resize(buffer.size() * 2);  // a very long line
@@ -442,27 +455,38 @@ void ForEachLines(const std::string& path, Block block) {
     }
     const size_t end = held + got;
     const bool last = got == 0;
+    bool done = false;
     lines.clear();
     size_t start = 0;
-    for (;;) {
+    while (start < end) {
       const void* nl = std::memchr(buffer.data() + start, '\n', end - start);
-      if (nl == nullptr && !last) break;
+      if (nl == nullptr && !last) break;  // unfinished: read on
       const size_t stop = nl ? static_cast<const char*>(nl) - buffer.data() : end;
-      std::string_view line(buffer.data() + start, stop - start);
-      if (line.find_first_not_of(" \t\r") != std::string_view::npos) lines.push_back(line);
+      const uint64_t line_start = base + start;
+      if (skip_first) {
+        skip_first = false;
+      } else if (line_start > 0 && line_start - 1 >= range_end) {
+        done = true;  // its preceding newline is past the range
+        break;
+      } else {
+        std::string_view line(buffer.data() + start, stop - start);
+        if (line.find_first_not_of(" \t\r") != std::string_view::npos) lines.push_back(line);
+      }
       start = stop + 1;
-      if (nl == nullptr || start >= end) break;
     }
     if (!lines.empty()) block(lines);
-    if (last) return;
-    held = start < end ? end - start : 0;
+    if (last || done) return;
+    start = std::min(start, end);
+    held = end - start;
+    base += start;
     if (held > 0) std::memmove(buffer.data(), buffer.data() + start, held);
   }
 }
 
-py::dict DecideJsonl(const PyPolicy& p, const std::string& path, int threads) {
+py::dict DecideJsonl(const PyPolicy& p, const std::string& path, int threads, uint64_t offset,
+                     std::optional<uint64_t> length) {
   Columns columns;
-  ForEachLines(path, [&](const std::vector<std::string_view>& lines) {
+  ForEachLines(path, offset, length, [&](const std::vector<std::string_view>& lines) {
     columns.Decide(p.decider, lines, threads);
   });
   return columns.Take();
@@ -634,7 +658,11 @@ PYBIND11_MODULE(_writ, m) {
            "granted, obligations, missing, problems, error. A row whose JSON does not parse is "
            "deny with nothing granted and says why in `error`.")
       .def("decide_jsonl", &DecideJsonl, py::arg("path"), py::arg("threads") = 1,
-           "decide_many over the lines of a JSON Lines file (blank lines skipped).")
+           py::arg("offset") = 0, py::arg("length") = py::none(),
+           "decide_many over the lines of a JSON Lines file (blank lines skipped), read through "
+           "a small buffer. With offset and length, only the lines whose preceding newline lies "
+           "in [offset, offset + length) (and the first line, for offset 0): ranges that tile a "
+           "file give each line to one of them.")
       .def("__repr__",
            [](const PyPolicy& p) { return absl::StrCat("<writ.Policy ", p.decider.label(), ">"); });
 
@@ -656,19 +684,24 @@ PYBIND11_MODULE(_writ, m) {
         std::vector<py::object> keep;
         std::deque<std::string> written;
         Replay replay(a, b, threads);
-        replay.Add(Gather(requests, keep, written));
+        replay.Add(Gather(requests, keep, written, /*skip_blank=*/true));
         return replay.Take();
       },
       py::arg("old"), py::arg("new"), py::arg("requests"), py::arg("threads") = 1,
       "Decides each request under both policies and counts the changes: requests, changed, "
-      "malformed, and transitions (from, to, count): `writ diff --requests`'s summary.");
+      "malformed, and transitions (from, to, count): `writ diff --requests`'s summary. "
+      "Requests of only white space (a log's blank lines) are skipped.");
   m.def(
       "replay_jsonl",
-      [](const PyPolicy& a, const PyPolicy& b, const std::string& path, int threads) {
+      [](const PyPolicy& a, const PyPolicy& b, const std::string& path, int threads,
+         uint64_t offset, std::optional<uint64_t> length) {
         Replay replay(a, b, threads);
-        ForEachLines(path, [&](const std::vector<std::string_view>& lines) { replay.Add(lines); });
+        ForEachLines(path, offset, length,
+                     [&](const std::vector<std::string_view>& lines) { replay.Add(lines); });
         return replay.Take();
       },
       py::arg("old"), py::arg("new"), py::arg("path"), py::arg("threads") = 1,
-      "replay over the lines of a JSON Lines file.");
+      py::arg("offset") = 0, py::arg("length") = py::none(),
+      "replay over the lines of a JSON Lines file; offset and length as for "
+      "Policy.decide_jsonl.");
 }

@@ -73,6 +73,7 @@ Command AddTest(CLI::App& root);
 Command AddFmt(CLI::App& root);
 Command AddDiff(CLI::App& root);
 Command AddLint(CLI::App& root);
+Command AddServe(CLI::App& root);
 
 }  // namespace writ::cli
 

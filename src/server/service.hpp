@@ -1,0 +1,62 @@
+// File: src/server/service.hpp
+//
+// What `writ serve` answers, apart from sockets: each route of the HTTP API
+// as a function of method, target and body (docs/serve.md). The network
+// side (server.cpp) reads a request, calls Handle, writes the response; the
+// tests call Handle directly too.
+#ifndef WRIT_SRC_SERVER_SERVICE_HPP_
+#define WRIT_SRC_SERVER_SERVICE_HPP_
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "server/metrics.hpp"
+#include "writ/decider.hpp"
+#include "writ/policy_store.hpp"
+
+namespace writ::server {
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::string allow;  // for 405: the methods the path takes
+};
+
+// A JSON error body: {"error": {"status": 400, "message": "..."}}.
+Response ErrorResponse(int status, std::string_view message);
+
+class Service {
+ public:
+  Service(PolicyStore& store, Metrics& metrics) : store_(store), metrics_(metrics) {}
+
+  Response Handle(std::string_view method, std::string_view target, std::string_view body);
+
+  // Reloads the policy (a file changed, SIGHUP): a failure keeps the current
+  // policy serving and is shown by /readyz and /metrics.
+  void Reload(std::string_view why);
+  // Marks the service as shutting down: /readyz answers 503.
+  void Drain() { draining_.store(true, std::memory_order_relaxed); }
+  bool draining() const { return draining_.load(std::memory_order_relaxed); }
+
+ private:
+  Decider Current() const { return Decider{store_.Current(), store_.CurrentHistory()}; }
+  Response Decide(std::string_view query, std::string_view body);
+  Response PolicyInfo();
+  Response Ready();
+
+  PolicyStore& store_;
+  Metrics& metrics_;
+  std::atomic<bool> draining_{false};
+  mutable std::mutex reload_mu_;  // guards what follows
+  std::string loaded_at_;         // when the serving policy was loaded (RFC 3339)
+  std::string last_error_;        // the last failed reload's diagnostics ("" after a success)
+  std::string last_error_at_;
+};
+
+}  // namespace writ::server
+
+#endif  // WRIT_SRC_SERVER_SERVICE_HPP_

@@ -56,6 +56,12 @@ struct Server::Impl {
   const PolicyStore& store;
   ServerOptions options;
   int threads;
+  // Declared before the io_context: its destruction destroys pending
+  // handlers, whose sessions touch these as they go.
+  std::mutex sessions_mu;
+  std::set<std::weak_ptr<Session>, std::owner_less<std::weak_ptr<Session>>> sessions;
+  std::atomic<bool> stopping{false};
+  std::condition_variable all_closed;
   asio::io_context ioc;
   // The acceptor, signals, file events and reloads run on one strand: their
   // objects are touched by one handler at a time.
@@ -68,11 +74,7 @@ struct Server::Impl {
   // The bound on a graceful shutdown: the watchdog stops the io_context
   // when the last connection has closed, or when the time is up.
   std::thread watchdog;
-  std::condition_variable all_closed;
   asio::thread_pool reloader{1};  // reloads off the serving threads
-  std::mutex sessions_mu;
-  std::set<std::weak_ptr<Session>, std::owner_less<std::weak_ptr<Session>>> sessions;
-  std::atomic<bool> stopping{false};
   std::array<char, 4096> inotify_buffer{};
   std::set<std::string> watched_dirs;
 

@@ -5,8 +5,8 @@
 #   bench/serve_load.sh --soak [MINUTES]             the same for MINUTES (default 10), with the
 #                                                    server's resident memory every 10 s
 #
-# The server (build/release/writ, 2 threads) and wrk (2 threads) share the
-# machine's cores. Requests: the base workload's first 1,000, in turn, under
+# The server (build/release/writ, 2 threads, or WRIT_SERVE_THREADS) and wrk
+# (2 threads) share the machine's cores. Requests: the base workload's first 1,000, in turn, under
 # policies/telegram-2024.writ. Everything stays on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ writ=build/release/writ
 data=build/release/bench/data/base.jsonl
 [[ -x $writ && -f $data ]] || { echo "build first: cmake --build --preset release" >&2; exit 1; }
 log=$(mktemp)
-"$writ" serve --policy policies/telegram-2024.writ --listen 127.0.0.1:0 --threads 2 2>"$log" &
+"$writ" serve --policy policies/telegram-2024.writ --listen 127.0.0.1:0 --threads "${WRIT_SERVE_THREADS:-2}" 2>"$log" &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -f "$log"' EXIT
 for _ in $(seq 50); do grep -q listening "$log" && break; sleep 0.1; done

@@ -60,13 +60,13 @@ extern "C" {
 /* The codes of absl::StatusCode. */
 typedef enum writ_code {
   WRIT_OK = 0,
-  WRIT_INVALID_ARGUMENT = 3,   /* a policy that does not check, malformed JSON, a NULL handle */
-  WRIT_NOT_FOUND = 5,          /* a file that cannot be read */
+  WRIT_INVALID_ARGUMENT = 3, /* a policy that does not check, malformed JSON, a NULL handle */
+  WRIT_NOT_FOUND = 5,        /* a file that cannot be read */
   WRIT_FAILED_PRECONDITION = 9,
-  WRIT_OUT_OF_RANGE = 11,      /* an index past the end of a list */
+  WRIT_OUT_OF_RANGE = 11, /* an index past the end of a list */
   WRIT_UNIMPLEMENTED = 12,
-  WRIT_INTERNAL = 13,          /* a bug: please report it */
-  WRIT_RESOURCE_EXHAUSTED = 8  /* out of memory, or a limit */
+  WRIT_INTERNAL = 13,         /* a bug: please report it */
+  WRIT_RESOURCE_EXHAUSTED = 8 /* out of memory, or a limit */
 } writ_code;
 
 typedef enum writ_effect { WRIT_ALLOW = 0, WRIT_REVIEW = 1, WRIT_DENY = 2 } writ_effect;
@@ -82,7 +82,7 @@ typedef struct writ_decision writ_decision; /* a decision and what it names */
 
 /* writ's version, "MAJOR.MINOR.PATCH". */
 WRIT_C_API const char* writ_version(void);
-WRIT_C_API writ_code writ_status_code(const writ_status* status);  /* WRIT_OK for NULL */
+WRIT_C_API writ_code writ_status_code(const writ_status* status);      /* WRIT_OK for NULL */
 WRIT_C_API const char* writ_status_message(const writ_status* status); /* "" for NULL */
 WRIT_C_API void writ_status_free(writ_status* status);
 WRIT_C_API void writ_string_free(char* string);
@@ -141,8 +141,8 @@ WRIT_C_API writ_status* writ_decide_into(const writ_policy* policy, const writ_r
                                          writ_decision* decision);
 /* Parses and decides in one call (JSON that does not parse: no decision and
  * WRIT_INVALID_ARGUMENT). */
-WRIT_C_API writ_status* writ_decide_json(const writ_policy* policy, const char* json,
-                                         size_t length, writ_decision** out);
+WRIT_C_API writ_status* writ_decide_json(const writ_policy* policy, const char* json, size_t length,
+                                         writ_decision** out);
 WRIT_C_API void writ_decision_free(writ_decision* decision);
 
 WRIT_C_API writ_effect writ_decision_effect(const writ_decision* decision);
@@ -180,7 +180,7 @@ WRIT_C_API writ_status* writ_explain(const writ_policy* policy, const writ_reque
                                      writ_format format, char** out);
 
 #ifdef __cplusplus
-}  /* extern "C" */
+} /* extern "C" */
 #endif
 
 #endif /* WRIT_WRIT_H_ */

@@ -64,14 +64,13 @@ int Run(ServeOptions& o) {
   o.server.watch = !o.no_watch;
 
   PolicyStore store(path);
-  if (absl::Status s = store.Reload(); !s.ok()) {
+  server::Metrics metrics;
+  server::Service service(store, metrics);
+  if (absl::Status s = service.Reload("start"); !s.ok()) {
     std::cerr << s.message() << (s.message().empty() || s.message().back() == '\n' ? "" : "\n")
               << "writ serve: '" << path << "' does not load; nothing served\n";
     return s.code() == absl::StatusCode::kInvalidArgument ? kFailed : kUnreadable;
   }
-  server::Metrics metrics;
-  server::Service service(store, metrics);
-  service.Reload("start");  // records when it was loaded
   server::Server srv(service, metrics, store, o.server);
   if (absl::Status s = srv.Listen(); !s.ok()) {
     std::cerr << "writ serve: " << s.message() << "\n";

@@ -300,7 +300,7 @@ void Server::Impl::Shutdown() {
 
 void Server::Impl::ScheduleReload(const char* why) {
   asio::post(reloader, [this, why] {
-    service.Reload(why);
+    (void)service.Reload(why);  // a failure is recorded and logged; the old policy serves
     asio::post(control, [this] { Watch(); });  // imports may have changed
   });
 }

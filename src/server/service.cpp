@@ -2,6 +2,7 @@
 #include "server/service.hpp"
 
 #include <boost/json.hpp>
+#include <iostream>
 #include <optional>
 #include <vector>
 
@@ -229,19 +230,30 @@ Response Service::Ready() {
   return Response{ready ? 200 : 503, "application/json", json::serialize(o) + "\n", ""};
 }
 
-void Service::Reload(std::string_view why) {
-  (void)why;
+absl::Status Service::Reload(std::string_view why) {
   const absl::Status s = store_.Reload();
   metrics_.Reloaded(s.ok());
-  std::lock_guard<std::mutex> lock(reload_mu_);
-  if (s.ok()) {
-    loaded_at_ = Now();
-    last_error_.clear();
-    last_error_at_.clear();
-  } else {
-    last_error_ = std::string(s.message());
-    last_error_at_ = Now();
+  {
+    std::lock_guard<std::mutex> lock(reload_mu_);
+    if (s.ok()) {
+      loaded_at_ = Now();
+      last_error_.clear();
+      last_error_at_.clear();
+    } else {
+      last_error_ = std::string(s.message());
+      last_error_at_ = Now();
+    }
   }
+  // The operator's record of every reload after the first (which the
+  // command reports itself).
+  if (why != "start") {
+    const std::string message(s.message());
+    std::cerr << "writ serve: reload (" << why << ") "
+              << (s.ok() ? absl::StrCat("took effect: ", Current().label(), "\n")
+                         : absl::StrCat("failed; still serving ", Current().label(), ":\n", message,
+                                        message.empty() || message.back() == '\n' ? "" : "\n"));
+  }
+  return s;
 }
 
 }  // namespace writ::server

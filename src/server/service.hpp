@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/status.h"
 #include "server/metrics.hpp"
 #include "writ/decider.hpp"
 #include "writ/policy_store.hpp"
@@ -35,9 +36,10 @@ class Service {
 
   Response Handle(std::string_view method, std::string_view target, std::string_view body);
 
-  // Reloads the policy (a file changed, SIGHUP): a failure keeps the current
-  // policy serving and is shown by /readyz and /metrics.
-  void Reload(std::string_view why);
+  // Loads the policy (why: "start"), or reloads it (a file changed, SIGHUP):
+  // a failed reload keeps the current policy serving, is shown by /readyz
+  // and /metrics, and is written to standard error with its diagnostics.
+  absl::Status Reload(std::string_view why);
   // Marks the service as shutting down: /readyz answers 503.
   void Drain() { draining_.store(true, std::memory_order_relaxed); }
   bool draining() const { return draining_.load(std::memory_order_relaxed); }

@@ -19,10 +19,12 @@
 #include "writ/diff.hpp"
 #include "writ/format.hpp"
 #include "writ/history.hpp"
+#include "writ/ledger.hpp"
 #include "writ/lint.hpp"
 #include "writ/policy.hpp"
 #include "writ/policy_store.hpp"
 #include "writ/replay.hpp"
+#include "writ/report.hpp"
 #include "writ/request.hpp"
 #include "writ/source.hpp"
 

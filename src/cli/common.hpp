@@ -74,6 +74,8 @@ Command AddFmt(CLI::App& root);
 Command AddDiff(CLI::App& root);
 Command AddLint(CLI::App& root);
 Command AddServe(CLI::App& root);
+Command AddLedger(CLI::App& root);
+Command AddReport(CLI::App& root);
 
 }  // namespace writ::cli
 

@@ -28,6 +28,36 @@ struct EvalOptions {
   bool strict = false;
   std::string format;  // text | json; empty: text on a terminal
   size_t max_request_bytes = kMaxRequestBytes;
+  std::string ledger;               // record every decision here first
+  std::vector<std::string> redact;  // request attributes recorded as hashes
+};
+
+// Decisions waiting to be recorded: appended in batches (one transaction,
+// one fsync each), always before the output that shows them is written.
+struct PendingRecords {
+  std::vector<std::string> requests;
+  std::vector<Decision> decisions;
+  std::uint64_t first = 0, recorded = 0;
+  bool any = false;
+
+  void Add(std::string_view request, const Decision& d) {
+    requests.emplace_back(request);
+    decisions.push_back(d);
+  }
+  absl::Status Record(Ledger& ledger) {
+    if (requests.empty()) return absl::OkStatus();
+    std::vector<DecisionRecord> batch;
+    for (size_t i = 0; i < requests.size(); ++i) batch.push_back({requests[i], &decisions[i]});
+    absl::StatusOr<std::uint64_t> n = ledger.AppendDecisions(batch);
+    const size_t count = requests.size();
+    requests.clear();
+    decisions.clear();
+    if (!n.ok()) return n.status();
+    if (!any) first = *n;
+    any = true;
+    recorded += count;
+    return absl::OkStatus();
+  }
 };
 
 int Run(const EvalOptions& o) {
@@ -56,6 +86,22 @@ int Run(const EvalOptions& o) {
   const bool color = UseColor(StdoutIsTerminal());
   const bool progress = StderrIsTerminal();
   int status = kOk;
+  std::optional<Ledger> ledger;
+  if (!o.ledger.empty()) {
+    LedgerOptions lo;
+    lo.redact = o.redact;
+    absl::StatusOr<Ledger> opened = Ledger::Open(o.ledger, lo);
+    if (!opened.ok()) {
+      std::cerr << "writ eval: --ledger " << opened.status().message() << "\n";
+      return kUnreadable;
+    }
+    ledger = std::move(*opened);
+  } else if (!o.redact.empty()) {
+    std::cerr << "writ eval: --redact applies to what --ledger records; give --ledger\n";
+    return kUsage;
+  }
+  PendingRecords pending;
+  bool ledger_failed = false;
 
   std::vector<Request> requests;
   for (const auto& p : policies) requests.push_back(p.NewRequest());
@@ -68,7 +114,18 @@ int Run(const EvalOptions& o) {
   std::vector<Explanation> explanations(policies.size());
   std::string out;
   out.reserve(1 << 16);
+  // With a ledger, output is written only once the decisions it shows are
+  // recorded; decisions that could not be recorded are not shown.
   auto flush = [&] {
+    if (ledger) {
+      if (absl::Status s = pending.Record(*ledger); !s.ok()) {
+        std::cerr << "writ eval: " << o.ledger << ": " << s.message()
+                  << "; these decisions were not recorded and are not shown\n";
+        out.clear();
+        ledger_failed = true;
+        return;
+      }
+    }
     fwrite(out.data(), 1, out.size(), stdout);
     out.clear();
   };
@@ -185,7 +242,13 @@ int Run(const EvalOptions& o) {
           }
         }
       }
-      if (out.size() > (1 << 16)) flush();
+      if (ledger) {
+        for (size_t k = 0; k < policies.size(); ++k) {
+          pending.Add(t, o.explain ? explanations[k].decision : decisions[k]);
+        }
+      }
+      if (out.size() > (1 << 16) || pending.requests.size() >= 4096) flush();
+      if (ledger_failed) return kFailed;
       ++done;
       if (progress && (done & 1023) == 0) {
         auto now = std::chrono::steady_clock::now();
@@ -202,6 +265,12 @@ int Run(const EvalOptions& o) {
     }
   }
   flush();
+  if (ledger_failed) return kFailed;
+  if (ledger && pending.recorded > 0) {
+    std::cerr << "writ eval: recorded " << pending.recorded << " decision"
+              << (pending.recorded == 1 ? "" : "s") << " in " << o.ledger << " (entries "
+              << pending.first << " to " << pending.first + pending.recorded - 1 << ")\n";
+  }
   if (progress && done >= 1024) fprintf(stderr, "\r%zu requests decided%20s\n", done, "");
   return status;
 }
@@ -238,6 +307,12 @@ Command AddEval(CLI::App& root) {
   app->add_option("--format,-f", o->format,
                   "text (default on a terminal) or json (one object per line, default otherwise)")
       ->check(CLI::IsMember({"text", "json"}));
+  app->add_option("--ledger", o->ledger,
+                  "Record every decision in this ledger (created if absent) before printing it "
+                  "(docs/ledger.md)");
+  app->add_option("--redact", o->redact,
+                  "Request attributes to record only as salted SHA-256, comma-separated")
+      ->delimiter(',');
   return {app, [o] { return Run(*o); }};
 }
 

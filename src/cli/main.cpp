@@ -35,8 +35,9 @@ int main(int argc, char** argv) {
   app.footer(kExitCodesHelp);
   app.set_version_flag("--version", std::string("writ ") + WRIT_VERSION, "Print writ's version");
   app.require_subcommand(1);
-  std::vector<Command> commands = {AddCheck(app), AddEval(app), AddTest(app), AddFmt(app),
-                                   AddDiff(app),  AddLint(app), AddServe(app)};
+  std::vector<Command> commands = {AddCheck(app), AddEval(app),   AddTest(app),
+                                   AddFmt(app),   AddDiff(app),   AddLint(app),
+                                   AddServe(app), AddLedger(app), AddReport(app)};
   CLI::App* version = app.add_subcommand("version", "Print writ's version");
   CLI::App* help = app.add_subcommand("help", "Print this help, or a command's: writ help eval");
   std::string help_topic;

@@ -94,9 +94,9 @@ struct Resolution {
 struct InclusionProof {
   std::uint64_t index = 0;
   std::uint64_t tree_size = 0;
-  std::string leaf_hash;           // hex
-  std::string root;                // hex
-  std::vector<std::string> path;   // hex, from the leaf up
+  std::string leaf_hash;          // hex
+  std::string root;               // hex
+  std::vector<std::string> path;  // hex, from the leaf up
   std::string ToJson() const;
   static absl::StatusOr<InclusionProof> FromJson(std::string_view json);
   // Whether the path leads from leaf_hash to root. When `entry` is given,

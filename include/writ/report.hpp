@@ -72,9 +72,9 @@ struct ReportRow {
 };
 
 struct WRIT_API TransparencyReport {
-  std::string origin;           // the ledger's
-  std::uint64_t entries = 0;    // entries read
-  std::string period;           // the period used
+  std::string origin;         // the ledger's
+  std::uint64_t entries = 0;  // entries read
+  std::string period;         // the period used
   std::vector<std::string> by;
   std::string split;
   std::string obligation;

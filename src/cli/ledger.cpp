@@ -37,7 +37,8 @@ struct LedgerCliOptions {
 };
 
 // Opens the ledger for a command, or prints why it cannot be.
-std::optional<Ledger> OpenLedger(const std::string& path, bool write, const LedgerOptions& base = {}) {
+std::optional<Ledger> OpenLedger(const std::string& path, bool write,
+                                 const LedgerOptions& base = {}) {
   LedgerOptions options = base;
   options.create = write && options.create;
   options.read_only = !write;
@@ -145,8 +146,9 @@ int Verify(const LedgerCliOptions& o) {
   } else if (v->ok) {
     std::cout << o.ledger << ": verified: " << v->size << " entries (" << v->decisions
               << " decisions, " << v->resolutions << " resolutions, " << v->corrections
-              << " corrections), root " << v->root
-              << (v->checkpoint_checked ? "; extends the signed checkpoint" : "") << "\n";
+              << " corrections; numbered without gaps, each following the ones before), root "
+              << v->root << (v->checkpoint_checked ? "; extends the signed checkpoint" : "")
+              << "\n";
   } else {
     std::cout << o.ledger << ": NOT verified: " << v->problem << "\n";
     if (v->first_bad) std::cout << "first bad entry: " << *v->first_bad << "\n";
@@ -186,8 +188,8 @@ int CheckProof(const LedgerCliOptions& o) {
   if (!p->Check(entry)) {
     std::cout << "proof REJECTED: "
               << (entry && !p->Check() ? "the path does not lead to the root"
-                  : entry             ? "the entry does not hash to the proof's leaf"
-                                      : "the path does not lead to the root")
+                  : entry              ? "the entry does not hash to the proof's leaf"
+                                       : "the path does not lead to the root")
               << "\n";
     return kFailed;
   }

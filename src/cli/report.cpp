@@ -47,7 +47,8 @@ int Run(const ReportCliOptions& o) {
 
 Command AddReport(CLI::App& root) {
   auto* app = root.add_subcommand(
-      "report", "A transparency report from a decision ledger (docs/ledger.md explains each field)");
+      "report",
+      "A transparency report from a decision ledger (docs/ledger.md explains each field)");
   app->footer(kExitCodesHelp);
   auto o = std::make_shared<ReportCliOptions>();
   app->add_option("ledger", o->ledger, "The ledger file")->required();

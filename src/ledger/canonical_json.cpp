@@ -16,13 +16,27 @@ void AppendString(std::string_view s, std::string& out) {
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (u < 0x20) {
           out += "\\u00";
@@ -124,8 +138,12 @@ void AppendEcmaScriptNumber(double d, std::string& out) {
 
 void AppendCanonicalJson(const boost::json::value& v, std::string& out) {
   switch (v.kind()) {
-    case boost::json::kind::null: out += "null"; break;
-    case boost::json::kind::bool_: out += v.get_bool() ? "true" : "false"; break;
+    case boost::json::kind::null:
+      out += "null";
+      break;
+    case boost::json::kind::bool_:
+      out += v.get_bool() ? "true" : "false";
+      break;
     case boost::json::kind::int64: {
       const std::int64_t i = v.get_int64();
       // Exactly representable as a double: the integer's own digits.
@@ -145,8 +163,12 @@ void AppendCanonicalJson(const boost::json::value& v, std::string& out) {
       }
       break;
     }
-    case boost::json::kind::double_: AppendEcmaScriptNumber(v.get_double(), out); break;
-    case boost::json::kind::string: AppendString(v.get_string(), out); break;
+    case boost::json::kind::double_:
+      AppendEcmaScriptNumber(v.get_double(), out);
+      break;
+    case boost::json::kind::string:
+      AppendString(v.get_string(), out);
+      break;
     case boost::json::kind::array: {
       out += '[';
       bool first = true;
@@ -163,9 +185,8 @@ void AppendCanonicalJson(const boost::json::value& v, std::string& out) {
       std::vector<const boost::json::key_value_pair*> members;
       members.reserve(o.size());
       for (const auto& kv : o) members.push_back(&kv);
-      std::sort(members.begin(), members.end(), [](const auto* a, const auto* b) {
-        return Utf16Less(a->key(), b->key());
-      });
+      std::sort(members.begin(), members.end(),
+                [](const auto* a, const auto* b) { return Utf16Less(a->key(), b->key()); });
       out += '{';
       bool first = true;
       for (const auto* kv : members) {

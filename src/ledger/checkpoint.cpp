@@ -18,7 +18,7 @@ namespace {
 // This Abseil's string_view is its own type, not std::string_view.
 absl::string_view AV(std::string_view s) { return {s.data(), s.size()}; }
 
-constexpr unsigned char kEd25519 = 0x01;  // signed-note's algorithm byte
+constexpr unsigned char kEd25519 = 0x01;             // signed-note's algorithm byte
 constexpr std::string_view kDash = "\xe2\x80\x94 ";  // "— "
 
 struct PkeyFree {
@@ -65,8 +65,7 @@ absl::StatusOr<ParsedKey> ParseKey(std::string_view text, std::string_view what)
   ParsedKey k;
   k.name = parts[0];
   if (!ValidName(k.name)) return bad("the name is empty or has '+' or white space");
-  if (parts[1].size() != 8 ||
-      parts[1].find_first_not_of("0123456789abcdef") != std::string::npos) {
+  if (parts[1].size() != 8 || parts[1].find_first_not_of("0123456789abcdef") != std::string::npos) {
     return bad("the key id is not 8 lowercase hex digits");
   }
   const std::string id = absl::HexStringToBytes(parts[1]);
@@ -108,8 +107,8 @@ std::string NoteBody(const CheckpointBody& body) {
 
 absl::StatusOr<KeyPair> GenerateKey(std::string_view name) {
   if (!ValidName(name)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("a key name must be non-empty, with no '+' and no white space: '", AV(name), "'"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "a key name must be non-empty, with no '+' and no white space: '", AV(name), "'"));
   }
   EVP_PKEY* raw = nullptr;
   EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr);
@@ -127,8 +126,8 @@ absl::StatusOr<KeyPair> GenerateKey(std::string_view name) {
   std::string pub_raw(1, static_cast<char>(kEd25519));
   pub_raw += pub;
   KeyPair pair;
-  pair.signer = absl::StrCat("PRIVATE+KEY+", AV(name), "+", HexOf(id), "+",
-                             absl::Base64Escape(priv_raw));
+  pair.signer =
+      absl::StrCat("PRIVATE+KEY+", AV(name), "+", HexOf(id), "+", absl::Base64Escape(priv_raw));
   pair.verifier = absl::StrCat(AV(name), "+", HexOf(id), "+", absl::Base64Escape(pub_raw));
   return pair;
 }
@@ -136,8 +135,8 @@ absl::StatusOr<KeyPair> GenerateKey(std::string_view name) {
 absl::StatusOr<std::string> SignCheckpoint(const CheckpointBody& body, std::string_view signer) {
   absl::StatusOr<ParsedKey> k = ParseSigner(signer);
   if (!k.ok()) return k.status();
-  Pkey key(EVP_PKEY_new_raw_private_key(
-      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(k->key.data()), 32));
+  Pkey key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
+                                        reinterpret_cast<const unsigned char*>(k->key.data()), 32));
   if (!key) return absl::InvalidArgumentError("the signing key is not a valid Ed25519 key");
   if (KeyId(k->name, PublicOf(key.get())) != k->id) {
     return absl::InvalidArgumentError("the signing key's id does not match its key");
@@ -149,10 +148,10 @@ absl::StatusOr<std::string> SignCheckpoint(const CheckpointBody& body, std::stri
   unsigned char sig[64];
   size_t sig_len = sizeof sig;
   EVP_MD_CTX* md = EVP_MD_CTX_new();
-  const bool ok = EVP_DigestSignInit(md, nullptr, nullptr, nullptr, key.get()) == 1 &&
-                  EVP_DigestSign(md, sig, &sig_len,
-                                 reinterpret_cast<const unsigned char*>(text.data()),
-                                 text.size()) == 1;
+  const bool ok =
+      EVP_DigestSignInit(md, nullptr, nullptr, nullptr, key.get()) == 1 &&
+      EVP_DigestSign(md, sig, &sig_len, reinterpret_cast<const unsigned char*>(text.data()),
+                     text.size()) == 1;
   EVP_MD_CTX_free(md);
   if (!ok) return absl::InternalError("OpenSSL could not sign the checkpoint");
   std::string blob = k->id;
@@ -163,8 +162,8 @@ absl::StatusOr<std::string> SignCheckpoint(const CheckpointBody& body, std::stri
 absl::StatusOr<CheckpointBody> VerifyCheckpoint(std::string_view text, std::string_view verifier) {
   absl::StatusOr<ParsedKey> k = ParseKey(verifier, "verifier");
   if (!k.ok()) return k.status();
-  Pkey key(EVP_PKEY_new_raw_public_key(
-      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(k->key.data()), 32));
+  Pkey key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
+                                       reinterpret_cast<const unsigned char*>(k->key.data()), 32));
   if (!key || KeyId(k->name, k->key) != k->id) {
     return absl::InvalidArgumentError("the verifier key's id does not match its key");
   }
@@ -173,7 +172,8 @@ absl::StatusOr<CheckpointBody> VerifyCheckpoint(std::string_view text, std::stri
     return absl::InvalidArgumentError("not a signed checkpoint: no blank line before signatures");
   }
   const std::string_view body_text = text.substr(0, split + 1);
-  std::vector<std::string> lines = absl::StrSplit(AV(body_text.substr(0, body_text.size() - 1)), '\n');
+  std::vector<std::string> lines =
+      absl::StrSplit(AV(body_text.substr(0, body_text.size() - 1)), '\n');
   if (lines.size() < 3) {
     return absl::InvalidArgumentError(
         "not a checkpoint: expected the origin, the size and the root hash, one a line");
@@ -181,7 +181,8 @@ absl::StatusOr<CheckpointBody> VerifyCheckpoint(std::string_view text, std::stri
   CheckpointBody body;
   body.origin = std::string(lines[0]);
   const std::string& size_text = lines[1];
-  auto [end, ec] = std::from_chars(size_text.data(), size_text.data() + size_text.size(), body.size);
+  auto [end, ec] =
+      std::from_chars(size_text.data(), size_text.data() + size_text.size(), body.size);
   if (ec != std::errc() || end != size_text.data() + size_text.size() || size_text.empty() ||
       (size_text.size() > 1 && size_text[0] == '0')) {
     return absl::InvalidArgumentError(
@@ -199,8 +200,9 @@ absl::StatusOr<CheckpointBody> VerifyCheckpoint(std::string_view text, std::stri
   for (const std::string& line : std::vector<std::string>(absl::StrSplit(AV(rest), '\n'))) {
     if (line.empty()) continue;
     if (std::string_view(line).substr(0, kDash.size()) != kDash) {
-      return absl::InvalidArgumentError("not a signed checkpoint: a signature line must start "
-                                        "with an em dash and a space");
+      return absl::InvalidArgumentError(
+          "not a signed checkpoint: a signature line must start "
+          "with an em dash and a space");
     }
     std::vector<std::string> f = absl::StrSplit(line.substr(kDash.size()), ' ');
     std::string blob;
@@ -211,21 +213,20 @@ absl::StatusOr<CheckpointBody> VerifyCheckpoint(std::string_view text, std::stri
     saw_key = true;
     if (blob.size() != 68) continue;
     EVP_MD_CTX* md = EVP_MD_CTX_new();
-    const bool ok =
-        EVP_DigestVerifyInit(md, nullptr, nullptr, nullptr, key.get()) == 1 &&
-        EVP_DigestVerify(md, reinterpret_cast<const unsigned char*>(blob.data() + 4), 64,
-                         reinterpret_cast<const unsigned char*>(body_text.data()),
-                         body_text.size()) == 1;
+    const bool ok = EVP_DigestVerifyInit(md, nullptr, nullptr, nullptr, key.get()) == 1 &&
+                    EVP_DigestVerify(md, reinterpret_cast<const unsigned char*>(blob.data() + 4),
+                                     64, reinterpret_cast<const unsigned char*>(body_text.data()),
+                                     body_text.size()) == 1;
     EVP_MD_CTX_free(md);
     if (ok) return body;
   }
   if (!saw_key) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "the checkpoint carries no signature by the key '", k->name, "' (id ", HexOf(k->id),
-        "): it was signed by another key"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("the checkpoint carries no signature by the key '", k->name, "' (id ",
+                     HexOf(k->id), "): it was signed by another key"));
   }
-  return absl::PermissionDeniedError(absl::StrCat(
-      "the checkpoint's signature by '", k->name, "' does not verify: the text was changed"));
+  return absl::PermissionDeniedError(absl::StrCat("the checkpoint's signature by '", k->name,
+                                                  "' does not verify: the text was changed"));
 }
 
 }  // namespace writ::detail

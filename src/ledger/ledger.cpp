@@ -96,13 +96,13 @@ absl::Status Initialize(Database& db, const LedgerOptions& options) {
   for (const auto& r : options.redact) redact.emplace_back(r);
   const std::string origin =
       options.origin.empty() ? absl::StrCat("writ/", RandomHex(8)) : options.origin;
-  for (auto [k, v] : {std::pair<std::string_view, std::string>{"format", std::string(
-                                                                             detail::kLedgerFormat)},
-                      {"schema_version", std::to_string(detail::kLedgerSchemaVersion)},
-                      {"origin", origin},
-                      {"salt", RandomHex(32)},
-                      {"redact", boost::json::serialize(redact)},
-                      {"created", detail::NowRfc3339()}}) {
+  for (auto [k, v] :
+       {std::pair<std::string_view, std::string>{"format", std::string(detail::kLedgerFormat)},
+        {"schema_version", std::to_string(detail::kLedgerSchemaVersion)},
+        {"origin", origin},
+        {"salt", RandomHex(32)},
+        {"redact", boost::json::serialize(redact)},
+        {"created", detail::NowRfc3339()}}) {
     if (absl::Status s = SetMeta(db, k, v); !s.ok()) return s;
   }
   return tx.Commit();
@@ -116,8 +116,7 @@ absl::Status Migrate(Database& db, int from) {
   for (int v = from; v < detail::kLedgerSchemaVersion; ++v) {
     // switch (v) { case 1: ALTER TABLE ...; }
   }
-  if (absl::Status s =
-          SetMeta(db, "schema_version", std::to_string(detail::kLedgerSchemaVersion));
+  if (absl::Status s = SetMeta(db, "schema_version", std::to_string(detail::kLedgerSchemaVersion));
       !s.ok()) {
     return s;
   }
@@ -131,8 +130,9 @@ struct Head {
 
 // The head, checked against the entries' count.
 absl::StatusOr<Head> ReadHead(const Database& db) {
-  Statement s(db, "SELECT size, frontier, (SELECT coalesce(max(seq) + 1, 0) FROM entries) "
-                  "FROM head WHERE id = 0");
+  Statement s(db,
+              "SELECT size, frontier, (SELECT coalesce(max(seq) + 1, 0) FROM entries) "
+              "FROM head WHERE id = 0");
   if (!s.ok() || s.Step() != SQLITE_ROW) return db.Error("cannot read the ledger's head");
   Head h;
   h.size = static_cast<std::uint64_t>(s.Int(0));
@@ -158,8 +158,9 @@ absl::StatusOr<std::uint64_t> AppendSealed(Database& db, std::vector<boost::json
   absl::StatusOr<Head> head = ReadHead(db);
   if (!head.ok()) return head.status();
   const std::uint64_t first = head->size;
-  Statement ins(db, "INSERT INTO entries(seq, kind, refers, body, leaf_hash) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5)");
+  Statement ins(db,
+                "INSERT INTO entries(seq, kind, refers, body, leaf_hash) "
+                "VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!ins.ok()) return db.Error("cannot write the ledger");
   for (size_t i = 0; i < entries.size(); ++i) {
     const std::uint64_t seq = first + i;
@@ -182,8 +183,8 @@ absl::StatusOr<std::uint64_t> AppendSealed(Database& db, std::vector<boost::json
     frontier.append(reinterpret_cast<const char*>(h.data()), h.size());
   }
   Statement up(db, "UPDATE head SET size = ?1, frontier = ?2 WHERE id = 0");
-  up.Bind(1, static_cast<std::int64_t>(head->tree.size())).BindBlob(2, frontier.data(),
-                                                                     frontier.size());
+  up.Bind(1, static_cast<std::int64_t>(head->tree.size()))
+      .BindBlob(2, frontier.data(), frontier.size());
   if (up.Step() != SQLITE_DONE) return db.Error("cannot write the ledger");
   return first;
 }
@@ -208,8 +209,8 @@ absl::StatusOr<boost::json::object> ReadEntry(const Database& db, std::uint64_t 
 absl::Status CheckResolution(const boost::json::object& entry, std::uint64_t n,
                              const Resolution& r) {
   if (detail::JsonText(entry, "kind") != detail::kDecisionKind) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("entry ", n, " is a ", std::string(detail::JsonText(entry, "kind")), ", not a decision"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "entry ", n, " is a ", std::string(detail::JsonText(entry, "kind")), ", not a decision"));
   }
   const auto* d = entry.if_contains("decision");
   const auto* decision = d ? d->if_object() : nullptr;
@@ -228,9 +229,9 @@ absl::Status CheckResolution(const boost::json::object& entry, std::uint64_t n,
     }
   }
   if (r.disclosed && r.items.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "a disclosure names the items disclosed (entry ", n, " granted {",
-        absl::StrJoin(granted, ", "), "}); with none, the request was refused"));
+    return absl::InvalidArgumentError(absl::StrCat("a disclosure names the items disclosed (entry ",
+                                                   n, " granted {", absl::StrJoin(granted, ", "),
+                                                   "}); with none, the request was refused"));
   }
   if (!r.disclosed && !r.items.empty()) {
     return absl::InvalidArgumentError("a refusal discloses no items");
@@ -238,9 +239,9 @@ absl::Status CheckResolution(const boost::json::object& entry, std::uint64_t n,
   for (size_t i = 0; i < r.items.size(); ++i) {
     const std::string& item = r.items[i];
     if (std::find(granted.begin(), granted.end(), item) == granted.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "'", item, "' was not granted by entry ", n, " (granted {",
-          absl::StrJoin(granted, ", "), "}): it cannot have been disclosed under it"));
+      return absl::InvalidArgumentError(absl::StrCat("'", item, "' was not granted by entry ", n,
+                                                     " (granted {", absl::StrJoin(granted, ", "),
+                                                     "}): it cannot have been disclosed under it"));
     }
     if (std::find(r.items.begin(), r.items.begin() + i, item) != r.items.begin() + i) {
       return absl::InvalidArgumentError(absl::StrCat("'", item, "' is named twice"));
@@ -283,16 +284,22 @@ absl::StatusOr<Ledger> Ledger::Open(const std::string& path, const LedgerOptions
           "not a writ ledger: not an SQLite database (left untouched)"));
     }
   }
+  const bool is_ledger = HasTable(d, "meta");
+  if (!is_ledger) {
+    // Only an empty database becomes a ledger: anything else is left as it is.
+    Statement any(d, "SELECT count(*) FROM sqlite_master");
+    if (options.read_only || !any.ok() || any.Step() != SQLITE_ROW || any.Int(0) != 0) {
+      return in_path(absl::FailedPreconditionError(
+          "not a writ ledger: an SQLite database without the ledger's tables (left untouched)"));
+    }
+  }
   if (!options.read_only) {
     // WAL: readers never block the writer; FULL: a returned append is on disk.
     if (absl::Status s = d.Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"); !s.ok()) {
       return in_path(s);
     }
   }
-  if (!HasTable(d, "meta")) {
-    if (options.read_only) {
-      return in_path(absl::FailedPreconditionError("not a writ ledger: it has no ledger tables"));
-    }
+  if (!is_ledger) {
     if (absl::Status s = Initialize(d, options); !s.ok()) return in_path(s);
   }
   absl::StatusOr<std::string> format = Meta(d, "format");
@@ -315,14 +322,15 @@ absl::StatusOr<Ledger> Ledger::Open(const std::string& path, const LedgerOptions
   }
   if (v < detail::kLedgerSchemaVersion) {
     if (options.read_only) {
-      return in_path(absl::FailedPreconditionError(absl::StrCat(
-          "the ledger's schema version ", v, " is older than this writ's; open it for writing once "
-          "to migrate it")));
+      return in_path(absl::FailedPreconditionError(
+          absl::StrCat("the ledger's schema version ", v,
+                       " is older than this writ's; open it for writing once "
+                       "to migrate it")));
     }
     if (absl::Status s = Migrate(d, v); !s.ok()) return in_path(s);
   }
-  for (auto [key, out] : {std::pair<const char*, std::string*>{"origin", &impl->origin},
-                          {"salt", &impl->salt}}) {
+  for (auto [key, out] :
+       {std::pair<const char*, std::string*>{"origin", &impl->origin}, {"salt", &impl->salt}}) {
     absl::StatusOr<std::string> value = Meta(d, key);
     if (!value.ok()) return in_path(value.status());
     *out = std::move(*value);
@@ -412,8 +420,9 @@ absl::StatusOr<std::uint64_t> Ledger::Correct(std::uint64_t resolution, const Re
   if (!target.ok()) return target.status();
   const std::string_view kind = detail::JsonText(*target, "kind");
   if (kind != detail::kResolutionKind && kind != detail::kCorrectionKind) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "entry ", resolution, " is a ", std::string(kind), ": only a resolution (or a correction) is corrected"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("entry ", resolution, " is a ", std::string(kind),
+                     ": only a resolution (or a correction) is corrected"));
   }
   const auto* d = target->if_contains("decision");
   if (!d || !d->is_number()) {

@@ -22,9 +22,7 @@ Hash Digest(std::string_view a, std::string_view b = {}, std::string_view c = {}
   return out;
 }
 
-std::string_view View(const Hash& h) {
-  return {reinterpret_cast<const char*>(h.data()), h.size()};
-}
+std::string_view View(const Hash& h) { return {reinterpret_cast<const char*>(h.data()), h.size()}; }
 
 // The largest power of two smaller than n (n > 1): where RFC 6962 splits.
 std::uint64_t Split(std::uint64_t n) { return std::bit_floor(n - 1); }

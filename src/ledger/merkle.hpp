@@ -52,8 +52,7 @@ class CompactRange {
 using RangeHasher = std::function<Hash(std::uint64_t begin, std::uint64_t end)>;
 
 // RFC 6962 §2.1.1 PATH(index, D[0:size]): sibling hashes from the leaf up.
-std::vector<Hash> InclusionProof(std::uint64_t index, std::uint64_t size,
-                                 const RangeHasher& range);
+std::vector<Hash> InclusionProof(std::uint64_t index, std::uint64_t size, const RangeHasher& range);
 // RFC 6962 §2.1.2 PROOF(old_size, D[0:new_size]).
 std::vector<Hash> ConsistencyProof(std::uint64_t old_size, std::uint64_t new_size,
                                    const RangeHasher& range);

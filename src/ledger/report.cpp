@@ -4,6 +4,8 @@
 // (decisions first remembered compactly, their resolutions and corrections
 // applied as they come), then the rows per period and group, small groups
 // merged into "other". The renderings are in report_render.cpp.
+#include "writ/report.hpp"
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
@@ -14,15 +16,14 @@
 #include "common/dates.hpp"
 #include "ledger/entries.hpp"
 #include "ledger/ledger_impl.hpp"
-#include "writ/report.hpp"
 
 namespace writ {
 namespace {
 
 // The value at a dotted path, as the report prints it.
 std::string ValueAt(const boost::json::value* v, std::string_view path) {
-  for (const std::string& part : std::vector<std::string>(absl::StrSplit(
-           absl::string_view(path.data(), path.size()), '.'))) {
+  for (const std::string& part :
+       std::vector<std::string>(absl::StrSplit(absl::string_view(path.data(), path.size()), '.'))) {
     const boost::json::object* o = v ? v->if_object() : nullptr;
     v = o ? o->if_contains(part) : nullptr;
   }
@@ -64,9 +65,7 @@ struct DecisionFacts {
   std::vector<std::string> obligation_arguments;
 };
 
-bool ValidDate(std::string_view s) {
-  return s.size() == 10 && detail::ParseIsoDate(s).has_value();
-}
+bool ValidDate(std::string_view s) { return s.size() == 10 && detail::ParseIsoDate(s).has_value(); }
 
 }  // namespace
 

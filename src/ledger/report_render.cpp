@@ -96,11 +96,20 @@ std::string Html(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -132,7 +141,9 @@ std::string Chart(const std::vector<const ReportRow*>& rows) {
                             "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" class=\"%s\">"
                             "<title>%d %s</title></rect>",
                             x, y, w(n), bar, cls, n,
-                            cls[0] == 'a' ? "allowed" : cls[0] == 'r' ? "sent to review" : "denied");
+                            cls[0] == 'a'   ? "allowed"
+                            : cls[0] == 'r' ? "sent to review"
+                                            : "denied");
       x += w(n);
     }
     absl::StrAppendFormat(&svg, "<text x=\"%.1f\" y=\"%d\" class=\"n\">%d requests</text>", x + 6,
@@ -159,7 +170,8 @@ std::string TransparencyReport::ToMarkdown() const {
   absl::StrAppend(&out, "| ", absl::StrJoin(h, " | "), " |\n|");
   for (size_t i = 0; i < h.size(); ++i) out += i == 0 || i <= by.size() ? "---|" : "--:|";
   out += "\n";
-  for (const auto& row : rows) absl::StrAppend(&out, "| ", absl::StrJoin(Cells(*this, row), " | "), " |\n");
+  for (const auto& row : rows)
+    absl::StrAppend(&out, "| ", absl::StrJoin(Cells(*this, row), " | "), " |\n");
   if (rows.empty()) out += "\n(no decisions in this selection)\n";
   return out;
 }
@@ -185,7 +197,8 @@ std::string TransparencyReport::ToJson() const {
   for (const auto& x : by) b.emplace_back(x);
   o["by"] = std::move(b);
   o["split"] = split.empty() ? boost::json::value(nullptr) : boost::json::value(split);
-  o["obligation"] = obligation.empty() ? boost::json::value(nullptr) : boost::json::value(obligation);
+  o["obligation"] =
+      obligation.empty() ? boost::json::value(nullptr) : boost::json::value(obligation);
   o["from"] = from.empty() ? boost::json::value(nullptr) : boost::json::value(from);
   o["to"] = to.empty() ? boost::json::value(nullptr) : boost::json::value(to);
   o["dated_by_record_time"] = dated_by_record_time;

@@ -5,8 +5,8 @@
 // head are never trusted) in one pass, in one read transaction (a snapshot:
 // appends by others go on meanwhile), keeping O(log n) hashes.
 #include <algorithm>
-#include <cstring>
 #include <boost/json.hpp>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "ledger/canonical_json.hpp"
@@ -157,8 +157,8 @@ absl::StatusOr<LedgerVerification> Ledger::Verify(const VerifyOptions& options) 
     canonical.clear();
     AppendCanonicalJson(parsed, canonical);
     if (canonical != e.body) {
-      return fail(n, absl::StrCat("entry ", n,
-                                  " is not in canonical form: its bytes were changed"));
+      return fail(n,
+                  absl::StrCat("entry ", n, " is not in canonical form: its bytes were changed"));
     }
     const boost::json::object& o = parsed.get_object();
     if (JsonInt(o, "seq") != static_cast<std::int64_t>(n)) {
@@ -168,15 +168,21 @@ absl::StatusOr<LedgerVerification> Ledger::Verify(const VerifyOptions& options) 
     }
     const Hash leaf = LeafHash(e.body);
     if (e.leaf_hash.size() != 32 || std::memcmp(leaf.data(), e.leaf_hash.data(), 32) != 0) {
-      return fail(n, absl::StrCat("entry ", n,
-                                  "'s bytes are not those written: they hash to ", ToHex(leaf),
-                                  ", not to the hash recorded when it was appended"));
+      return fail(n, absl::StrCat("entry ", n, "'s bytes are not those written: they hash to ",
+                                  ToHex(leaf), ", not to the hash recorded when it was appended"));
     }
     if (JsonText(o, "prev") != ToHex(tree.Root())) {
-      return fail(n, absl::StrCat("entry ", n, " does not follow the entries before it: it "
-                                  "records their root as ", std::string(JsonText(o, "prev")), ", they hash to ",
-                                  ToHex(tree.Root()), " (an entry before it was changed "
-                                  "together with its recorded hash, or entries were inserted)"));
+      // Entry n's bytes are as written (its recorded hash matches), so the
+      // entries before it are not those it followed: entry n - 1 was
+      // rewritten together with its recorded hash (it checked against the
+      // ones before it, so it is the first wrong one).
+      const std::uint64_t bad = n == 0 ? 0 : n - 1;
+      return fail(bad, absl::StrCat("entry ", bad, " was changed after entry ", n,
+                                    " was appended: entry ", n,
+                                    " records the root of the entries "
+                                    "before it as ",
+                                    std::string(JsonText(o, "prev")), ", they now hash to ",
+                                    ToHex(tree.Root())));
     }
     const std::string_view kind = JsonText(o, "kind");
     Kind k = Kind::kNone;
@@ -191,7 +197,8 @@ absl::StatusOr<LedgerVerification> Ledger::Verify(const VerifyOptions& options) 
       const std::optional<std::int64_t> d = JsonInt(o, "decision");
       if (!refers || !d || *d < 0 || static_cast<std::uint64_t>(*d) >= n ||
           kinds[*d] != Kind::kDecision) {
-        return fail(n, absl::StrCat("entry ", n, " resolves no earlier decision that can be "
+        return fail(n, absl::StrCat("entry ", n,
+                                    " resolves no earlier decision that can be "
                                     "resolved"));
       }
       if (k == Kind::kResolution) {
@@ -207,7 +214,8 @@ absl::StatusOr<LedgerVerification> Ledger::Verify(const VerifyOptions& options) 
       return fail(n, absl::StrCat("entry ", n, " is of no known kind ('", std::string(kind), "')"));
     }
     if (e.kind != kind || e.refers != refers) {
-      return fail(n, absl::StrCat("entry ", n, "'s stored kind or reference differs from its "
+      return fail(n, absl::StrCat("entry ", n,
+                                  "'s stored kind or reference differs from its "
                                   "bytes: the row was changed"));
     }
     kinds.push_back(k);
@@ -231,12 +239,16 @@ absl::StatusOr<LedgerVerification> Ledger::Verify(const VerifyOptions& options) 
   if (checkpoint) {
     if (v.size < m) {
       v.first_bad = v.size;
-      v.problem = absl::StrCat("the ledger has ", v.size, " entries, the checkpoint signed ", m,
-                               ": entries ", v.size, " to ", m - 1, " were removed");
+      v.problem =
+          absl::StrCat("the ledger has ", v.size, " entries, the checkpoint signed ", m, ": ",
+                       m - v.size == 1 ? absl::StrCat("entry ", v.size, " was")
+                                       : absl::StrCat("entries ", v.size, " to ", m - 1, " were"),
+                       " removed");
       return v;
     }
     if (root_at_m != checkpoint->root) {
-      v.problem = absl::StrCat("the first ", m, " entries do not hash to the checkpoint's root: "
+      v.problem = absl::StrCat("the first ", m,
+                               " entries do not hash to the checkpoint's root: "
                                "the ledger was rewritten after the checkpoint was signed");
       return v;
     }

@@ -76,8 +76,9 @@ TEST(CanonicalJsonTest, TheRfcsExample) {
 }
 
 TEST(CanonicalJsonTest, IntegersAndNesting) {
-  EXPECT_EQ(CanonicalJson(boost::json::parse(R"({"b":[1,-2,{"z":0,"a":1e2}],"a":9007199254740993})")),
-            R"({"a":9007199254740992,"b":[1,-2,{"a":100,"z":0}]})");
+  EXPECT_EQ(
+      CanonicalJson(boost::json::parse(R"({"b":[1,-2,{"z":0,"a":1e2}],"a":9007199254740993})")),
+      R"({"a":9007199254740992,"b":[1,-2,{"a":100,"z":0}]})");
   EXPECT_EQ(CanonicalJson(boost::json::parse(R"("\t\b\f\u0001\u001f")")),
             R"("\t\b\f\u0001\u001f")");
   // Canonical text is its own canonical form.

@@ -4,8 +4,8 @@
 #include "writ/ledger.hpp"
 
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <openssl/sha.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -238,7 +238,10 @@ TEST_F(LedgerTest, RefusesWhatIsNotALedgerAndLeavesItUntouched) {
   EXPECT_TRUE(ReadAll(other) == other_bytes) << "the other database was changed";
 
   const fs::path newer = dir_ / "newer.db";
-  { Ledger l = Open(newer); Append(l, 0, 3); }
+  {
+    Ledger l = Open(newer);
+    Append(l, 0, 3);
+  }
   Sql(newer, "UPDATE meta SET value = '99' WHERE key = 'schema_version';");
   const std::string newer_bytes = ReadAll(newer);
   absl::StatusOr<Ledger> c = Ledger::Open(newer.string());
@@ -271,7 +274,8 @@ TEST_F(LedgerTest, DetectsEveryKindOfTamperingAndNamesTheFirstBadEntry) {
     checkpoint = *cp;
     for (std::uint64_t n = 0; n < kSize; ++n) bodies[n] = *l.Entry(n);
   }  // closed: the WAL is folded into the file
-  ASSERT_FALSE(fs::exists(original.string() + "-wal") && fs::file_size(original.string() + "-wal") > 0);
+  ASSERT_FALSE(fs::exists(original.string() + "-wal") &&
+               fs::file_size(original.string() + "-wal") > 0);
   const VerifyOptions with_checkpoint{checkpoint, key->verifier};
   {
     LedgerVerification v = VerifyFile(original, with_checkpoint);
@@ -314,18 +318,20 @@ TEST_F(LedgerTest, DetectsEveryKindOfTamperingAndNamesTheFirstBadEntry) {
   tampered("DELETE FROM entries WHERE seq = 4321;", 4321, {});
   tampered("DELETE FROM entries WHERE seq = 0;", 0, {});
   // An entry inserted in the middle: the rest moved up by one.
-  tampered("CREATE TEMP TABLE m AS SELECT * FROM entries WHERE seq >= 777;"
-           "DELETE FROM entries WHERE seq >= 777;"
-           "INSERT INTO entries SELECT seq + 1, kind, refers, body, leaf_hash FROM m;"
-           "INSERT INTO entries SELECT 777, kind, refers, body, leaf_hash FROM m WHERE seq = 9000;",
-           777, {});
+  tampered(
+      "CREATE TEMP TABLE m AS SELECT * FROM entries WHERE seq >= 777;"
+      "DELETE FROM entries WHERE seq >= 777;"
+      "INSERT INTO entries SELECT seq + 1, kind, refers, body, leaf_hash FROM m;"
+      "INSERT INTO entries SELECT 777, kind, refers, body, leaf_hash FROM m WHERE seq = 9000;",
+      777, {});
   // Two entries swapped (their rows' contents exchanged).
-  tampered("CREATE TEMP TABLE s AS SELECT * FROM entries WHERE seq IN (1500, 2500);"
-           "UPDATE entries SET body = (SELECT body FROM s WHERE seq = 2500), leaf_hash = (SELECT "
-           "leaf_hash FROM s WHERE seq = 2500) WHERE seq = 1500;"
-           "UPDATE entries SET body = (SELECT body FROM s WHERE seq = 1500), leaf_hash = (SELECT "
-           "leaf_hash FROM s WHERE seq = 1500) WHERE seq = 2500;",
-           1500, {});
+  tampered(
+      "CREATE TEMP TABLE s AS SELECT * FROM entries WHERE seq IN (1500, 2500);"
+      "UPDATE entries SET body = (SELECT body FROM s WHERE seq = 2500), leaf_hash = (SELECT "
+      "leaf_hash FROM s WHERE seq = 2500) WHERE seq = 1500;"
+      "UPDATE entries SET body = (SELECT body FROM s WHERE seq = 1500), leaf_hash = (SELECT "
+      "leaf_hash FROM s WHERE seq = 1500) WHERE seq = 2500;",
+      1500, {});
   // An edit by someone who also rewrote the entry's cached hash: caught by
   // the next entry's record of the root, and the edited entry is named.
   {
@@ -339,8 +345,8 @@ TEST_F(LedgerTest, DetectsEveryKindOfTamperingAndNamesTheFirstBadEntry) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(copy.c_str(), &db), SQLITE_OK);
     sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db, "UPDATE entries SET body = ?1, leaf_hash = ?2 WHERE seq = 5000", -1,
-                       &st, nullptr);
+    sqlite3_prepare_v2(db, "UPDATE entries SET body = ?1, leaf_hash = ?2 WHERE seq = 5000", -1, &st,
+                       nullptr);
     sqlite3_bind_blob(st, 1, forged.data(), static_cast<int>(forged.size()), SQLITE_TRANSIENT);
     sqlite3_bind_blob(st, 2, md, 32, SQLITE_TRANSIENT);
     EXPECT_EQ(sqlite3_step(st), SQLITE_DONE);

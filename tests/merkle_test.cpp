@@ -3,6 +3,8 @@
 // testdata) and against an independent implementation written here straight
 // from RFC 6962 §2.1's recursive definitions, on random trees up to 10,000
 // leaves; and the signed checkpoints (src/ledger/checkpoint.cpp).
+#include "ledger/merkle.hpp"
+
 #include <gtest/gtest.h>
 #include <openssl/sha.h>
 
@@ -12,7 +14,6 @@
 #include <sstream>
 
 #include "ledger/checkpoint.hpp"
-#include "ledger/merkle.hpp"
 
 namespace writ::detail {
 namespace {

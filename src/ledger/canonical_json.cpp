@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
+
 namespace writ::detail {
 namespace {
 
@@ -182,8 +184,7 @@ void AppendCanonicalJson(const boost::json::value& v, std::string& out) {
     }
     case boost::json::kind::object: {
       const auto& o = v.get_object();
-      std::vector<const boost::json::key_value_pair*> members;
-      members.reserve(o.size());
+      absl::InlinedVector<const boost::json::key_value_pair*, 16> members;
       for (const auto& kv : o) members.push_back(&kv);
       std::sort(members.begin(), members.end(),
                 [](const auto* a, const auto* b) { return Utf16Less(a->key(), b->key()); });
@@ -204,6 +205,7 @@ void AppendCanonicalJson(const boost::json::value& v, std::string& out) {
 
 std::string CanonicalJson(const boost::json::value& v) {
   std::string out;
+  out.reserve(2048);
   AppendCanonicalJson(v, out);
   return out;
 }

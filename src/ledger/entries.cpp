@@ -39,13 +39,13 @@ std::vector<std::string> Redact(boost::json::value& request, const std::vector<s
 
 boost::json::object DecisionEntry(std::string_view request_json, const Decision& d,
                                   const std::vector<std::string>& redact, std::string_view salt,
-                                  std::string_view time) {
-  boost::json::object e;
+                                  std::string_view time, const boost::json::storage_ptr& sp) {
+  boost::json::object e(sp);
   e["kind"] = kDecisionKind;
   e["time"] = time;
   boost::system::error_code ec;
-  boost::json::value request =
-      boost::json::parse(boost::json::string_view(request_json.data(), request_json.size()), ec);
+  boost::json::value request = boost::json::parse(
+      boost::json::string_view(request_json.data(), request_json.size()), ec, sp);
   if (ec) {
     // Not JSON (it was decided fail-safe): its digest proves what came in
     // without keeping bytes that may hold anything.

@@ -32,7 +32,7 @@ std::string NowRfc3339();
 // its SHA-256 only; the decision as `writ eval --format json` prints it.
 boost::json::object DecisionEntry(std::string_view request_json, const Decision& d,
                                   const std::vector<std::string>& redact, std::string_view salt,
-                                  std::string_view time);
+                                  std::string_view time, const boost::json::storage_ptr& sp = {});
 
 // A resolution entry (kind resolution), or a correction of entry
 // `corrects` when it is set.

@@ -360,12 +360,15 @@ absl::StatusOr<std::uint64_t> Ledger::AppendDecisions(absl::Span<const DecisionR
   if (impl_->read_only) return absl::FailedPreconditionError("the ledger is open for reading only");
   if (records.empty()) return absl::InvalidArgumentError("nothing to record");
   const std::string time = detail::NowRfc3339();
+  // The batch's JSON in one arena, freed at once.
+  boost::json::storage_ptr arena =
+      boost::json::make_shared_resource<boost::json::monotonic_resource>();
   std::vector<boost::json::object> entries;
   entries.reserve(records.size());
   for (const DecisionRecord& r : records) {
     if (!r.decision) return absl::InvalidArgumentError("a record without a decision");
-    entries.push_back(
-        detail::DecisionEntry(r.request_json, *r.decision, impl_->redact, impl_->salt, time));
+    entries.push_back(detail::DecisionEntry(r.request_json, *r.decision, impl_->redact, impl_->salt,
+                                            time, arena));
   }
   const std::vector<std::optional<std::int64_t>> refers(entries.size());
   std::lock_guard lock(impl_->mu);

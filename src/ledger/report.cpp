@@ -15,22 +15,11 @@
 #include "absl/strings/str_split.h"
 #include "common/dates.hpp"
 #include "ledger/entries.hpp"
+#include "ledger/entry_facts.hpp"
 #include "ledger/ledger_impl.hpp"
 
 namespace writ {
 namespace {
-
-// The value at a dotted path, as the report prints it.
-std::string ValueAt(const boost::json::value* v, std::string_view path) {
-  for (const std::string& part :
-       std::vector<std::string>(absl::StrSplit(absl::string_view(path.data(), path.size()), '.'))) {
-    const boost::json::object* o = v ? v->if_object() : nullptr;
-    v = o ? o->if_contains(part) : nullptr;
-  }
-  if (!v || v->is_null()) return "(none)";
-  if (v->is_string()) return std::string(v->get_string());
-  return boost::json::serialize(*v);
-}
 
 // "2024-10-02" → the period's label.
 std::string PeriodOf(std::string_view date, std::string_view period) {
@@ -55,14 +44,21 @@ int Fineness(std::string_view argument) {
 }
 constexpr const char* kPeriods[] = {"month", "quarter", "half", "year"};
 
-struct DecisionFacts {
-  std::string date;  // YYYY-MM-DD
+// Decisions are counted into cells — one month, one group, one split
+// value — as they stream by; a decision itself keeps only its cell and
+// effect (8 bytes), and a resolved one its latest outcome.
+struct Cell {
+  std::string month;  // YYYY-MM-DD of the cell's first decision; only the month counts
   std::vector<std::string> group;
   std::string split;
-  char effect = 'd';  // a, r, d
-  bool resolved = false, disclosed = false;
+};
+struct DecisionRef {
+  std::uint32_t cell;
+  char effect;  // a, r, d
+};
+struct Outcome {
+  bool disclosed = false;
   std::vector<std::string> items;
-  std::vector<std::string> obligation_arguments;
 };
 
 bool ValidDate(std::string_view s) { return s.size() == 10 && detail::ParseIsoDate(s).has_value(); }
@@ -91,106 +87,99 @@ absl::StatusOr<TransparencyReport> MakeReport(const Ledger& ledger, const Report
   report.obligation = o.obligation;
   report.from = o.from;
   report.to = o.to;
-  std::vector<DecisionFacts> facts;
-  absl::flat_hash_map<std::uint64_t, size_t> fact_of;  // decision entry → facts index
-  // The latest resolution or correction of each decision wins.
+  std::vector<Cell> cells;
+  absl::flat_hash_map<std::string, std::uint32_t> cell_of;  // month, group, split → cell
+  std::vector<DecisionRef> decisions;
+  absl::flat_hash_map<std::uint64_t, std::uint32_t> decision_of;  // entry → decisions index
+  absl::flat_hash_map<std::uint32_t, Outcome> outcomes;  // the latest resolution or correction
+  int finest_asked = 4;  // the finest period the selected obligations ask for
   absl::Status bad;
+  // The request attributes read from each entry: the date, the groups, the split.
+  std::vector<std::string> attributes = {o.date};
+  attributes.insert(attributes.end(), o.by.begin(), o.by.end());
+  if (!o.split.empty()) attributes.push_back(o.split);
+  detail::EntryFactsReader reader(attributes);
+  detail::EntryFacts entry;
+  std::string key;
   absl::Status scanned = detail::ScanEntries(impl.db, [&](const detail::StoredEntry& e) {
     ++report.entries;
-    boost::json::monotonic_resource local;
-    boost::system::error_code ec;
-    boost::json::value v =
-        boost::json::parse(boost::json::string_view(e.body.data(), e.body.size()), ec, &local);
-    if (ec || !v.is_object()) {
+    if (!reader.Read(e.body, entry)) {
       bad = absl::DataLossError(
           absl::StrCat("entry ", e.seq, " is not JSON; run `writ ledger verify`"));
       return false;
     }
-    const boost::json::object& entry = v.get_object();
-    const std::string_view kind = detail::JsonText(entry, "kind");
-    if (kind == detail::kDecisionKind) {
-      const boost::json::value* dv = entry.if_contains("decision");
-      const boost::json::object* d = dv ? dv->if_object() : nullptr;
-      if (!d) return true;
-      DecisionFacts f;
+    if (entry.kind == detail::kDecisionKind) {
+      if (entry.effect.empty()) return true;
       if (!o.obligation.empty()) {
         bool carries = false;
-        if (const auto* obs = d->if_contains("obligations"); obs && obs->is_array()) {
-          for (const auto& ob : obs->get_array()) {
-            if (!ob.is_object() || detail::JsonText(ob.get_object(), "name") != o.obligation) {
-              continue;
-            }
-            carries = true;
-            f.obligation_arguments.emplace_back(detail::JsonText(ob.get_object(), "argument"));
-          }
+        for (const auto& [name, argument] : entry.obligations) {
+          if (name != o.obligation) continue;
+          carries = true;
+          if (const int k = Fineness(argument); k >= 0) finest_asked = std::min(finest_asked, k);
         }
         if (!carries) return true;
       }
-      const boost::json::value* request = entry.if_contains("request");
-      std::string date = ValueAt(request, o.date);
+      std::string_view date = entry.has_request ? std::string_view(entry.values[0]) : "";
       const bool by_record_time = !ValidDate(date);
-      if (by_record_time) date = std::string(detail::JsonText(entry, "time").substr(0, 10));
+      if (by_record_time) date = std::string_view(entry.time).substr(0, 10);
       if ((!o.from.empty() && date < o.from) || (!o.to.empty() && date > o.to)) return true;
       if (by_record_time) ++report.dated_by_record_time;
-      f.date = std::move(date);
-      for (const auto& attr : o.by) f.group.push_back(ValueAt(request, attr));
-      if (!o.split.empty()) f.split = ValueAt(request, o.split);
-      const std::string_view effect = detail::JsonText(*d, "effect");
-      f.effect = effect == "allow" ? 'a' : effect == "review" ? 'r' : 'd';
-      fact_of[e.seq] = facts.size();
-      facts.push_back(std::move(f));
-    } else if (kind == detail::kResolutionKind || kind == detail::kCorrectionKind) {
-      const std::optional<std::int64_t> decision = detail::JsonInt(entry, "decision");
-      if (!decision) return true;
-      auto it = fact_of.find(static_cast<std::uint64_t>(*decision));
-      if (it == fact_of.end()) return true;  // not selected
-      DecisionFacts& f = facts[it->second];
-      f.resolved = true;
-      f.disclosed = detail::JsonText(entry, "outcome") == "disclosed";
-      f.items.clear();
-      if (const auto* items = entry.if_contains("items"); items && items->is_array()) {
-        for (const auto& i : items->get_array()) {
-          if (i.is_string()) f.items.emplace_back(i.get_string());
-        }
+      key.assign(date.substr(0, 7));
+      for (size_t i = 1; i < entry.values.size(); ++i)
+        absl::StrAppend(&key, "\x1f", entry.values[i]);
+      auto [it, inserted] = cell_of.try_emplace(key, static_cast<std::uint32_t>(cells.size()));
+      if (inserted) {
+        Cell c;
+        c.month = std::string(date);
+        for (size_t i = 0; i < o.by.size(); ++i) c.group.push_back(entry.values[1 + i]);
+        if (!o.split.empty()) c.split = entry.values.back();
+        cells.push_back(std::move(c));
       }
+      decision_of[e.seq] = static_cast<std::uint32_t>(decisions.size());
+      decisions.push_back({it->second, entry.effect == "allow"    ? 'a'
+                                       : entry.effect == "review" ? 'r'
+                                                                  : 'd'});
+    } else if (entry.kind == detail::kResolutionKind || entry.kind == detail::kCorrectionKind) {
+      if (!entry.decision) return true;
+      auto it = decision_of.find(static_cast<std::uint64_t>(*entry.decision));
+      if (it == decision_of.end()) return true;  // not selected
+      Outcome& out = outcomes[it->second];
+      out.disclosed = entry.outcome == "disclosed";
+      out.items = entry.items;
     }
     return true;
   });
   if (!scanned.ok()) return scanned;
   if (!bad.ok()) return bad;
 
-  // The period: as asked, else what the selected obligations ask for.
+  // The period: as asked, else what the selected obligations ask for, else half.
   report.period = o.period;
   if (report.period.empty()) {
-    int finest = 2;  // half
-    if (!o.obligation.empty()) {
-      int seen = 4;
-      for (const auto& f : facts) {
-        for (const auto& a : f.obligation_arguments) {
-          const int k = Fineness(a);
-          if (k >= 0) seen = std::min(seen, k);
-        }
-      }
-      if (seen < 4) finest = seen;
-    }
-    report.period = kPeriods[finest];
+    report.period = kPeriods[!o.obligation.empty() && finest_asked < 4 ? finest_asked : 2];
   }
 
   // Rows keyed by period and group, then small groups merged per period.
   std::map<std::pair<std::string, std::vector<std::string>>, ReportRow> rows;
-  for (const DecisionFacts& f : facts) {
-    ReportRow& r = rows[{PeriodOf(f.date, report.period), f.group}];
+  std::vector<ReportRow*> row_of_cell(cells.size());
+  for (size_t c = 0; c < cells.size(); ++c) {
+    row_of_cell[c] = &rows[{PeriodOf(cells[c].month, report.period), cells[c].group}];
+  }
+  for (std::uint32_t i = 0; i < decisions.size(); ++i) {
+    const DecisionRef& d = decisions[i];
+    ReportRow& r = *row_of_cell[d.cell];
     ++r.requests;
-    (f.effect == 'a' ? r.allow : f.effect == 'r' ? r.review : r.deny)++;
-    if (f.effect != 'd' && !f.resolved) ++r.unresolved;
-    if (f.resolved && f.disclosed) {
+    (d.effect == 'a' ? r.allow : d.effect == 'r' ? r.review : r.deny)++;
+    auto out = outcomes.find(i);
+    const bool resolved = out != outcomes.end();
+    if (d.effect != 'd' && !resolved) ++r.unresolved;
+    if (resolved && out->second.disclosed) {
       ++r.disclosed;
-      for (const auto& i : f.items) ++r.items[i];
+      for (const auto& item : out->second.items) ++r.items[item];
     }
-    if (f.resolved && !f.disclosed) ++r.refused;
+    if (resolved && !out->second.disclosed) ++r.refused;
     if (!o.split.empty()) {
-      ++r.split_requests[f.split];
-      if (f.resolved && f.disclosed) ++r.split_disclosed[f.split];
+      ++r.split_requests[cells[d.cell].split];
+      if (resolved && out->second.disclosed) ++r.split_disclosed[cells[d.cell].split];
     }
   }
   auto add = [](ReportRow& into, const ReportRow& r) {

@@ -149,8 +149,10 @@ absl::StatusOr<LedgerVerification> Ledger::Verify(const VerifyOptions& options) 
                                   e.seq, "): deleted or renumbered"));
     }
     boost::system::error_code ec;
+    alignas(16) unsigned char buffer[32 << 10];  // no allocation for a usual entry
+    boost::json::monotonic_resource local(buffer, sizeof buffer);
     boost::json::value parsed =
-        boost::json::parse(boost::json::string_view(e.body.data(), e.body.size()), ec);
+        boost::json::parse(boost::json::string_view(e.body.data(), e.body.size()), ec, &local);
     if (ec || !parsed.is_object()) {
       return fail(n, absl::StrCat("entry ", n, " is not a JSON object: its bytes were changed"));
     }

@@ -92,7 +92,11 @@ void BM_LedgerAppendBatched(benchmark::State& state) {
   }
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(p.string() + suffix);
 }
-BENCHMARK(BM_LedgerAppendBatched)->Arg(1000)->Arg(100)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_LedgerAppendBatched)
+    ->Arg(1000)
+    ->Arg(100)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void BM_LedgerVerify(benchmark::State& state) {
   const std::string& path = BigLedger();
@@ -116,6 +120,7 @@ void BM_LedgerReport(benchmark::State& state) {
   writ::ReportOptions o;
   o.period = "quarter";
   o.by = {"requester.country"};
+  o.threads = static_cast<unsigned>(state.range(0));
   for (auto _ : state) {
     auto r = writ::MakeReport(*l, o);
     if (!r.ok() || r->entries != Entries()) state.SkipWithError("the report failed");
@@ -124,7 +129,8 @@ void BM_LedgerReport(benchmark::State& state) {
   state.counters["entries"] = static_cast<double>(Entries());
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * Entries()));
 }
-BENCHMARK(BM_LedgerReport)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+// 0 threads: one per core; 1: one thread.
+BENCHMARK(BM_LedgerReport)->Arg(0)->Arg(1)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 
 }  // namespace
 

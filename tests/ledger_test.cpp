@@ -468,3 +468,55 @@ TEST_F(LedgerTest, ProofsOfEveryEntryCheck) {
 
 }  // namespace
 }  // namespace writ
+
+namespace writ {
+namespace {
+
+// A report read by several threads, each a range of entries, equals the one
+// read by one thread: resolutions and corrections that fall in another
+// range than their decision count, and the later correction wins.
+TEST_F(LedgerTest, AReportReadInRangesEqualsOneReadWhole) {
+  Ledger l = Open(dir_ / "r.db");
+  Append(l, 0, 3000, 250);
+  std::mt19937_64 rng(4);
+  std::vector<std::uint64_t> resolutions;
+  for (std::uint64_t n = 0; n < 3000 && resolutions.size() < 300; n += 1 + rng() % 9) {
+    const auto v = boost::json::parse(*l.Entry(n)).as_object();
+    const auto& d = v.at("decision").as_object();
+    if (d.at("effect").as_string() == "deny" || d.at("granted").as_array().empty()) continue;
+    Resolution r;
+    r.decision = n;
+    r.by = "legal";
+    r.disclosed = rng() % 3 != 0;
+    if (r.disclosed) r.items = {std::string(d.at("granted").as_array()[0].as_string())};
+    absl::StatusOr<std::uint64_t> res = l.Resolve(r);
+    ASSERT_TRUE(res.ok()) << res.status();
+    resolutions.push_back(*res);
+  }
+  Append(l, 3000, 3500, 250);
+  for (size_t i = 0; i < resolutions.size(); i += 7) {
+    Resolution fix;
+    fix.by = "dpo";
+    fix.reason = "withdrawn";
+    ASSERT_TRUE(l.Correct(resolutions[i], fix).ok());
+  }
+  for (const char* period : {"month", "quarter"}) {
+    ReportOptions o;
+    o.period = period;
+    o.by = {"requester.country"};
+    o.split = "instrument.type";
+    o.threads = 1;
+    absl::StatusOr<TransparencyReport> one = MakeReport(l, o);
+    ASSERT_TRUE(one.ok()) << one.status();
+    EXPECT_GT(one->rows.size(), 3u);
+    for (unsigned threads : {2u, 3u, 7u}) {
+      o.threads = threads;
+      absl::StatusOr<TransparencyReport> many = MakeReport(l, o);
+      ASSERT_TRUE(many.ok()) << many.status();
+      EXPECT_EQ(many->ToJson(), one->ToJson()) << threads << " threads, by " << period;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace writ

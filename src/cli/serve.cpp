@@ -29,11 +29,6 @@ std::chrono::milliseconds Millis(double seconds) {
 }
 
 int Run(ServeOptions& o) {
-  if (!o.ledger.empty()) {
-    std::cerr << "writ serve: --ledger needs the decision ledger, which this build of writ does "
-                 "not have yet\n";
-    return kUsage;
-  }
   if (o.policy.empty() == o.history.empty()) {
     std::cerr << "writ serve: give --policy FILE or --history FILE\n";
     return kUsage;
@@ -65,7 +60,16 @@ int Run(ServeOptions& o) {
 
   PolicyStore store(path);
   server::Metrics metrics;
-  server::Service service(store, metrics);
+  std::unique_ptr<server::DecisionRecorder> recorder;
+  if (!o.ledger.empty()) {
+    absl::StatusOr<Ledger> ledger = Ledger::Open(o.ledger);
+    if (!ledger.ok()) {
+      std::cerr << "writ serve: --ledger " << ledger.status().message() << "\n";
+      return kUnreadable;
+    }
+    recorder = std::make_unique<server::DecisionRecorder>(std::move(*ledger));
+  }
+  server::Service service(store, metrics, recorder.get());
   if (absl::Status s = service.Reload("start"); !s.ok()) {
     std::cerr << s.message() << (s.message().empty() || s.message().back() == '\n' ? "" : "\n")
               << "writ serve: '" << path << "' does not load; nothing served\n";
@@ -79,7 +83,9 @@ int Run(ServeOptions& o) {
   const Decider current{store.Current(), store.CurrentHistory()};
   std::cerr << "writ serve: listening on http://"
             << (host.find(':') != std::string::npos ? "[" + host + "]" : host) << ":" << srv.port()
-            << " (" << current.label() << ")" << std::endl;
+            << " (" << current.label() << ")"
+            << (recorder ? ", recording every decision in " + o.ledger : std::string())
+            << std::endl;
   srv.Run();
   std::cerr << "writ serve: stopped" << std::endl;
   return kOk;

@@ -22,15 +22,24 @@ struct Handler {
 
   std::vector<std::string> wanted;  // "request.<attribute>"
   EntryFacts* out = nullptr;
-  std::string path;                 // of the value about to be read
-  std::vector<size_t> lengths;      // path's length at each open container
-  std::vector<char> containers;     // '{' or '['
-  std::string key, text;            // parts of a key or string being read
+  std::string path;              // of the value about to be read
+  std::vector<size_t> lengths;   // path's length at each open container
+  std::vector<char> containers;  // '{' or '['
+  std::string key, text;         // parts of a key or string being read
 
+  // Clears `f` keeping its buffers: a report reads millions of entries.
   void Start(EntryFacts& f) {
     out = &f;
-    f = EntryFacts{};
-    f.values.assign(wanted.size(), "(none)");
+    f.kind.clear();
+    f.time.clear();
+    f.effect.clear();
+    f.obligations.clear();
+    f.decision.reset();
+    f.outcome.clear();
+    f.items.clear();
+    f.has_request = false;
+    f.values.resize(wanted.size());
+    for (auto& v : f.values) v.assign("(none)");
     path.clear();
     lengths.clear();
     containers.clear();
@@ -48,17 +57,19 @@ struct Handler {
       return;
     }
     if (containers.size() == 1) {  // top level
-      if (p == "kind"sv) out->kind = v;
-      else if (p == "time"sv) out->time = v;
-      else if (p == "outcome"sv) out->outcome = v;
+      if (p == "kind"sv)
+        out->kind = v;
+      else if (p == "time"sv)
+        out->time = v;
+      else if (p == "outcome"sv)
+        out->outcome = v;
     } else if (p == "decision.effect"sv) {
       out->effect = v;
     } else if (p == "items[]"sv && is_string) {
       out->items.emplace_back(v);
     } else if (p == "decision.obligations[].name"sv && !out->obligations.empty()) {
       out->obligations.back().first = v;
-    } else if (p == "decision.obligations[].argument"sv && is_string &&
-               !out->obligations.empty()) {
+    } else if (p == "decision.obligations[].argument"sv && is_string && !out->obligations.empty()) {
       out->obligations.back().second = v;
     }
   }

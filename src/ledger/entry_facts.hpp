@@ -19,10 +19,10 @@ namespace writ::detail {
 
 struct EntryFacts {
   std::string kind, time;
-  std::string effect;                                         // a decision's
+  std::string effect;                                            // a decision's
   std::vector<std::pair<std::string, std::string>> obligations;  // name, argument ("" for none)
-  std::optional<std::int64_t> decision;                       // a resolution's decision
-  std::string outcome;                                        // disclosed | refused
+  std::optional<std::int64_t> decision;                          // a resolution's decision
+  std::string outcome;                                           // disclosed | refused
   std::vector<std::string> items;
   bool has_request = false;
   // The values at the wanted request attributes, in the order asked:

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,8 +33,10 @@ struct StoredEntry {
   std::string_view leaf_hash;  // the cached one: never trusted
 };
 
-// Calls `visit` for every row in order of number, until it returns false.
-absl::Status ScanEntries(const Database& db, const std::function<bool(const StoredEntry&)>& visit);
+// Calls `visit` for every row numbered in [begin, end) in order, until it
+// returns false.
+absl::Status ScanEntries(const Database& db, const std::function<bool(const StoredEntry&)>& visit,
+                         std::uint64_t begin = 0, std::uint64_t end = UINT64_MAX);
 
 }  // namespace writ::detail
 

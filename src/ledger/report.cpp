@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
+#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -48,6 +49,7 @@ constexpr const char* kPeriods[] = {"month", "quarter", "half", "year"};
 // value — as they stream by; a decision itself keeps only its cell and
 // effect (8 bytes), and a resolved one its latest outcome.
 struct Cell {
+  std::string key;    // month, groups and split, as looked up
   std::string month;  // YYYY-MM-DD of the cell's first decision; only the month counts
   std::vector<std::string> group;
   std::string split;
@@ -61,7 +63,94 @@ struct Outcome {
   std::vector<std::string> items;
 };
 
+// What one thread gathers from a range of entries.
+struct Partial {
+  std::uint64_t entries = 0, dated_by_record_time = 0;
+  int finest_asked = 4;  // the finest period the selected obligations ask for
+  std::vector<Cell> cells;
+  absl::flat_hash_map<std::string, std::uint32_t> cell_of;
+  std::vector<std::pair<std::uint64_t, DecisionRef>> decisions;  // entry, its cell here
+  std::vector<std::pair<std::uint64_t, Outcome>> outcomes;       // decision entry, in order
+};
+
+absl::StatusOr<Partial> ScanPart(const std::string& path, std::uint64_t begin, std::uint64_t end,
+                                 const ReportOptions& o);
+
 bool ValidDate(std::string_view s) { return s.size() == 10 && detail::ParseIsoDate(s).has_value(); }
+
+}  // namespace
+
+namespace {
+absl::StatusOr<Partial> ScanPart(const std::string& path, std::uint64_t begin, std::uint64_t end,
+                                 const ReportOptions& o) {
+  absl::StatusOr<detail::Database> db = detail::Database::Open(path, false, true);
+  if (!db.ok()) return db.status();
+  Partial part;
+  absl::Status bad;
+  // The request attributes read from each entry: the date, the groups, the split.
+  std::vector<std::string> attributes = {o.date};
+  attributes.insert(attributes.end(), o.by.begin(), o.by.end());
+  if (!o.split.empty()) attributes.push_back(o.split);
+  detail::EntryFactsReader reader(attributes);
+  detail::EntryFacts entry;
+  std::string key;
+  absl::Status scanned = detail::ScanEntries(
+      *db,
+      [&](const detail::StoredEntry& e) {
+        ++part.entries;
+        if (!reader.Read(e.body, entry)) {
+          bad = absl::DataLossError(
+              absl::StrCat("entry ", e.seq, " is not JSON; run `writ ledger verify`"));
+          return false;
+        }
+        if (entry.kind == detail::kDecisionKind) {
+          if (entry.effect.empty()) return true;
+          if (!o.obligation.empty()) {
+            bool carries = false;
+            for (const auto& [name, argument] : entry.obligations) {
+              if (name != o.obligation) continue;
+              carries = true;
+              if (const int k = Fineness(argument); k >= 0) {
+                part.finest_asked = std::min(part.finest_asked, k);
+              }
+            }
+            if (!carries) return true;
+          }
+          std::string_view date = entry.has_request ? std::string_view(entry.values[0]) : "";
+          const bool by_record_time = !ValidDate(date);
+          if (by_record_time) date = std::string_view(entry.time).substr(0, 10);
+          if ((!o.from.empty() && date < o.from) || (!o.to.empty() && date > o.to)) return true;
+          if (by_record_time) ++part.dated_by_record_time;
+          key.assign(date.substr(0, 7));
+          for (size_t i = 1; i < entry.values.size(); ++i) {
+            absl::StrAppend(&key, "\x1f", entry.values[i]);
+          }
+          auto [it, inserted] =
+              part.cell_of.try_emplace(key, static_cast<std::uint32_t>(part.cells.size()));
+          if (inserted) {
+            Cell c;
+            c.key = key;
+            c.month = std::string(date);
+            for (size_t i = 0; i < o.by.size(); ++i) c.group.push_back(entry.values[1 + i]);
+            if (!o.split.empty()) c.split = entry.values.back();
+            part.cells.push_back(std::move(c));
+          }
+          part.decisions.push_back({e.seq,
+                                    {it->second, entry.effect == "allow"    ? 'a'
+                                                 : entry.effect == "review" ? 'r'
+                                                                            : 'd'}});
+        } else if (entry.kind == detail::kResolutionKind || entry.kind == detail::kCorrectionKind) {
+          if (!entry.decision || *entry.decision < 0) return true;
+          part.outcomes.push_back({static_cast<std::uint64_t>(*entry.decision),
+                                   Outcome{entry.outcome == "disclosed", entry.items}});
+        }
+        return true;
+      },
+      begin, end);
+  if (!scanned.ok()) return scanned;
+  if (!bad.ok()) return bad;
+  return part;
+}
 
 }  // namespace
 
@@ -87,70 +176,61 @@ absl::StatusOr<TransparencyReport> MakeReport(const Ledger& ledger, const Report
   report.obligation = o.obligation;
   report.from = o.from;
   report.to = o.to;
+  // The entries are read in ranges by as many threads as there are cores,
+  // each on a connection of its own; entries below the count never change,
+  // so every connection sees the same ones.
+  std::uint64_t count = 0;
+  {
+    detail::Statement s(impl.db, "SELECT coalesce(max(seq) + 1, 0) FROM entries");
+    if (!s.ok() || s.Step() != SQLITE_ROW) return impl.db.Error("cannot read the ledger");
+    count = static_cast<std::uint64_t>(s.Int(0));
+  }
+  const std::uint64_t parts =
+      o.threads > 0    ? std::min<std::uint64_t>(o.threads, std::max<std::uint64_t>(count, 1))
+      : count < 20'000 ? 1
+                       : std::clamp<std::uint64_t>(std::thread::hardware_concurrency(), 1, 8);
+  std::vector<absl::StatusOr<Partial>> partials(parts);
+  {
+    std::vector<std::thread> threads;
+    for (std::uint64_t t = 0; t < parts; ++t) {
+      threads.emplace_back([&, t] {
+        partials[t] = ScanPart(impl.path, count * t / parts, count * (t + 1) / parts, o);
+      });
+    }
+    for (auto& th : threads) th.join();
+  }
+  // Merged in order: cells by key, decisions by entry, and the outcomes in
+  // entry order, so that a later correction replaces an earlier resolution.
   std::vector<Cell> cells;
-  absl::flat_hash_map<std::string, std::uint32_t> cell_of;  // month, group, split → cell
+  absl::flat_hash_map<std::string, std::uint32_t> cell_of;
   std::vector<DecisionRef> decisions;
-  absl::flat_hash_map<std::uint64_t, std::uint32_t> decision_of;  // entry → decisions index
-  absl::flat_hash_map<std::uint32_t, Outcome> outcomes;  // the latest resolution or correction
-  int finest_asked = 4;  // the finest period the selected obligations ask for
-  absl::Status bad;
-  // The request attributes read from each entry: the date, the groups, the split.
-  std::vector<std::string> attributes = {o.date};
-  attributes.insert(attributes.end(), o.by.begin(), o.by.end());
-  if (!o.split.empty()) attributes.push_back(o.split);
-  detail::EntryFactsReader reader(attributes);
-  detail::EntryFacts entry;
-  std::string key;
-  absl::Status scanned = detail::ScanEntries(impl.db, [&](const detail::StoredEntry& e) {
-    ++report.entries;
-    if (!reader.Read(e.body, entry)) {
-      bad = absl::DataLossError(
-          absl::StrCat("entry ", e.seq, " is not JSON; run `writ ledger verify`"));
-      return false;
+  std::vector<std::uint64_t> decision_entries;  // each decision's entry, ascending
+  absl::flat_hash_map<std::uint32_t, Outcome> outcomes;
+  int finest_asked = 4;
+  for (auto& p : partials) {
+    if (!p.ok()) return p.status();
+    report.entries += p->entries;
+    report.dated_by_record_time += p->dated_by_record_time;
+    finest_asked = std::min(finest_asked, p->finest_asked);
+    std::vector<std::uint32_t> global(p->cells.size());
+    for (size_t c = 0; c < p->cells.size(); ++c) {
+      auto [it, inserted] =
+          cell_of.try_emplace(p->cells[c].key, static_cast<std::uint32_t>(cells.size()));
+      if (inserted) cells.push_back(std::move(p->cells[c]));
+      global[c] = it->second;
     }
-    if (entry.kind == detail::kDecisionKind) {
-      if (entry.effect.empty()) return true;
-      if (!o.obligation.empty()) {
-        bool carries = false;
-        for (const auto& [name, argument] : entry.obligations) {
-          if (name != o.obligation) continue;
-          carries = true;
-          if (const int k = Fineness(argument); k >= 0) finest_asked = std::min(finest_asked, k);
-        }
-        if (!carries) return true;
-      }
-      std::string_view date = entry.has_request ? std::string_view(entry.values[0]) : "";
-      const bool by_record_time = !ValidDate(date);
-      if (by_record_time) date = std::string_view(entry.time).substr(0, 10);
-      if ((!o.from.empty() && date < o.from) || (!o.to.empty() && date > o.to)) return true;
-      if (by_record_time) ++report.dated_by_record_time;
-      key.assign(date.substr(0, 7));
-      for (size_t i = 1; i < entry.values.size(); ++i)
-        absl::StrAppend(&key, "\x1f", entry.values[i]);
-      auto [it, inserted] = cell_of.try_emplace(key, static_cast<std::uint32_t>(cells.size()));
-      if (inserted) {
-        Cell c;
-        c.month = std::string(date);
-        for (size_t i = 0; i < o.by.size(); ++i) c.group.push_back(entry.values[1 + i]);
-        if (!o.split.empty()) c.split = entry.values.back();
-        cells.push_back(std::move(c));
-      }
-      decision_of[e.seq] = static_cast<std::uint32_t>(decisions.size());
-      decisions.push_back({it->second, entry.effect == "allow"    ? 'a'
-                                       : entry.effect == "review" ? 'r'
-                                                                  : 'd'});
-    } else if (entry.kind == detail::kResolutionKind || entry.kind == detail::kCorrectionKind) {
-      if (!entry.decision) return true;
-      auto it = decision_of.find(static_cast<std::uint64_t>(*entry.decision));
-      if (it == decision_of.end()) return true;  // not selected
-      Outcome& out = outcomes[it->second];
-      out.disclosed = entry.outcome == "disclosed";
-      out.items = entry.items;
+    for (const auto& [seq, d] : p->decisions) {
+      decision_entries.push_back(seq);
+      decisions.push_back({global[d.cell], d.effect});
     }
-    return true;
-  });
-  if (!scanned.ok()) return scanned;
-  if (!bad.ok()) return bad;
+  }
+  for (auto& p : partials) {
+    for (auto& [seq, out] : p->outcomes) {
+      auto it = std::lower_bound(decision_entries.begin(), decision_entries.end(), seq);
+      if (it == decision_entries.end() || *it != seq) continue;  // not selected
+      outcomes[static_cast<std::uint32_t>(it - decision_entries.begin())] = std::move(out);
+    }
+  }
 
   // The period: as asked, else what the selected obligations ask for, else half.
   report.period = o.period;

@@ -23,9 +23,6 @@ absl::StatusOr<Database> Database::Open(const std::string& path, bool create, bo
   }
   // Another process appending holds the write lock for one batch: wait.
   sqlite3_busy_timeout(db.db_, 60'000);
-  // Whole-ledger scans (verify, report, proofs) read through a mapping
-  // rather than a read call per page.
-  // sqlite3_exec(db.db_, "PRAGMA mmap_size = 1073741824", nullptr, nullptr, nullptr);
   return db;
 }
 

@@ -18,9 +18,14 @@
 namespace writ {
 namespace detail {
 
-absl::Status ScanEntries(const Database& db, const std::function<bool(const StoredEntry&)>& visit) {
-  Statement s(db, "SELECT seq, kind, refers, body, leaf_hash FROM entries ORDER BY seq");
+absl::Status ScanEntries(const Database& db, const std::function<bool(const StoredEntry&)>& visit,
+                         std::uint64_t begin, std::uint64_t end) {
+  Statement s(db,
+              "SELECT seq, kind, refers, body, leaf_hash FROM entries "
+              "WHERE seq >= ?1 AND seq < ?2 ORDER BY seq");
   if (!s.ok()) return db.Error("cannot read the ledger");
+  s.Bind(1, static_cast<std::int64_t>(std::min<std::uint64_t>(begin, INT64_MAX)));
+  s.Bind(2, static_cast<std::int64_t>(std::min<std::uint64_t>(end, INT64_MAX)));
   for (;;) {
     const int rc = s.Step();
     if (rc == SQLITE_DONE) return absl::OkStatus();

@@ -151,6 +151,9 @@ Response Service::Decide(std::string_view query, std::string_view body) {
   if (array) out += '[';
   Request request = decider.NewRequest();
   Decision decision;
+  // With a ledger: what to record before answering.
+  std::vector<std::string> to_record;
+  std::vector<Decision> recorded_decisions;
   for (size_t i = 0; i < records.size(); ++i) {
     const Record& rec = records[i];
     std::string one;
@@ -172,6 +175,10 @@ Response Service::Decide(std::string_view query, std::string_view body) {
         one = decision.ToJson(rec.id, rec.where);
       }
       metrics_.Decided(decision.effect(), decision.open());
+      if (recorder_) {
+        to_record.push_back(rec.text);
+        recorded_decisions.push_back(decision);
+      }
       if (alternatives) {
         json::object obj = json::parse(one).as_object();
         absl::StatusOr<writ::Alternatives> alt = decider.Alternatives(request, decision);
@@ -186,6 +193,15 @@ Response Service::Decide(std::string_view query, std::string_view body) {
     if (!array) out += '\n';
   }
   if (array) out += "]\n";
+  if (recorder_) {
+    if (absl::Status s = recorder_->Record(std::move(to_record), std::move(recorded_decisions));
+        !s.ok()) {
+      metrics_.RequestError();
+      return ErrorResponse(503, absl::StrCat("the decisions could not be recorded in the ledger, "
+                                             "so none is answered: ",
+                                             s.message()));
+    }
+  }
   return Response{200, lines ? "application/x-ndjson" : "application/json", std::move(out), ""};
 }
 

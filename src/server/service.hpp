@@ -15,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "server/metrics.hpp"
+#include "server/recorder.hpp"
 #include "writ/decider.hpp"
 #include "writ/policy_store.hpp"
 
@@ -32,7 +33,9 @@ Response ErrorResponse(int status, std::string_view message);
 
 class Service {
  public:
-  Service(PolicyStore& store, Metrics& metrics) : store_(store), metrics_(metrics) {}
+  // With a recorder, every decision is recorded before it is answered.
+  Service(PolicyStore& store, Metrics& metrics, DecisionRecorder* recorder = nullptr)
+      : store_(store), metrics_(metrics), recorder_(recorder) {}
 
   Response Handle(std::string_view method, std::string_view target, std::string_view body);
 
@@ -52,6 +55,7 @@ class Service {
 
   PolicyStore& store_;
   Metrics& metrics_;
+  DecisionRecorder* recorder_;
   std::atomic<bool> draining_{false};
   mutable std::mutex reload_mu_;  // guards what follows
   std::string loaded_at_;         // when the serving policy was loaded (RFC 3339)

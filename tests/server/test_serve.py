@@ -330,3 +330,52 @@ def test_sigterm_finishes_requests_in_flight(policies, tmp_path):
     assert idle.recv(1) == b""  # the idle connection was closed
     idle.close()
     assert s.proc.wait(timeout=15) == 0 and time.monotonic() - start < 12
+
+
+def test_with_a_ledger_every_answered_decision_is_recorded(policies, tmp_path):
+    """--ledger: 4 clients decide at once; every answered decision is in the
+    ledger (group-committed), the ledger verifies, and a ledger that cannot be
+    written stops answers rather than losing records."""
+    ledger = tmp_path / "serve.ledger"
+    s = Server(str(policies / "telegram-2024.writ"), "--ledger", str(ledger))
+    answered = []
+    lock = threading.Lock()
+
+    def client(k):
+        c = s.connect()
+        for i in range(25):
+            body = json.load(open(EXAMPLES[(k + i) % len(EXAMPLES)]))
+            body["id"] = f"c{k}-{i}"
+            c.request("POST", "/v1/decide", body=json.dumps(body))
+            r = c.getresponse()
+            assert r.status == 200
+            with lock:
+                answered.append(json.loads(r.read()))
+        c.close()
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    # A batch: recorded whole.
+    status, _, body = s.request("POST", "/v1/decide",
+                                body="\n".join(json.dumps(json.load(open(p))) for p in EXAMPLES))
+    assert status == 200 and len(body.splitlines()) == len(EXAMPLES)
+    assert s.stop() == 0
+    assert len(answered) == 100
+    out = subprocess.run([WRIT, "ledger", "show", str(ledger)], capture_output=True, text=True)
+    entries = [json.loads(l) for l in out.stdout.splitlines()]
+    assert len(entries) == 100 + len(EXAMPLES)
+    recorded = {e["request"]["id"]: e["decision"] for e in entries}
+    for a in answered:
+        d = recorded[a["request"]]
+        assert (d["effect"], d["granted"], d["rules"]) == (a["effect"], a["granted"], a["rules"])
+    assert subprocess.run([WRIT, "ledger", "verify", str(ledger)], capture_output=True).returncode == 0
+    # A ledger that is not one: the server refuses to start.
+    bad = tmp_path / "not.ledger"
+    bad.write_text("not a ledger")
+    p = subprocess.run([WRIT, "serve", "--policy", str(policies / "telegram-2024.writ"),
+                        "--listen", "127.0.0.1:0", "--ledger", str(bad)],
+                       capture_output=True, text=True, timeout=30)
+    assert p.returncode == 3 and "not a writ ledger" in p.stderr

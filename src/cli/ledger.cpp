@@ -70,6 +70,25 @@ absl::Status WriteNew(const std::string& path, const std::string& text, mode_t m
   return absl::OkStatus();
 }
 
+// --checkpoint FILE with --key FILE, read; `command` names who asks. An
+// exit status when they cannot be used (after saying why), else kOk (and
+// both empty when neither was given).
+int ReadCheckpointAndKey(const LedgerCliOptions& o, const char* command, std::string& checkpoint,
+                         std::string& key) {
+  if (o.checkpoint.empty() && o.key.empty()) return kOk;
+  if (o.checkpoint.empty() || o.key.empty()) {
+    std::cerr << "writ ledger " << command << ": --checkpoint and --key go together\n";
+    return kUsage;
+  }
+  absl::StatusOr<std::string> cp = ReadSmall(o.checkpoint);
+  if (!cp.ok()) return Fail(cp.status(), command);
+  absl::StatusOr<std::string> k = ReadSmall(o.key);
+  if (!k.ok()) return Fail(k.status(), command);
+  checkpoint = std::move(*cp);
+  key = std::move(*k);
+  return kOk;
+}
+
 int Init(const LedgerCliOptions& o) {
   LedgerOptions lo;
   lo.origin = o.origin;
@@ -116,18 +135,7 @@ int Verify(const LedgerCliOptions& o) {
   std::optional<Ledger> l = OpenLedger(o.ledger, false);
   if (!l) return kUnreadable;
   VerifyOptions vo;
-  if (!o.checkpoint.empty() || !o.key.empty()) {
-    if (o.checkpoint.empty() || o.key.empty()) {
-      std::cerr << "writ ledger verify: --checkpoint and --key go together\n";
-      return kUsage;
-    }
-    absl::StatusOr<std::string> cp = ReadSmall(o.checkpoint);
-    absl::StatusOr<std::string> key = ReadSmall(o.key);
-    if (!cp.ok()) return Fail(cp.status(), "verify");
-    if (!key.ok()) return Fail(key.status(), "verify");
-    vo.checkpoint = *cp;
-    vo.key = *key;
-  }
+  if (int s = ReadCheckpointAndKey(o, "verify", vo.checkpoint, vo.key); s != kOk) return s;
   absl::StatusOr<LedgerVerification> v = l->Verify(vo);
   if (!v.ok()) return Fail(v.status(), "verify");
   if (o.format == "json") {
@@ -193,17 +201,11 @@ int CheckProof(const LedgerCliOptions& o) {
               << "\n";
     return kFailed;
   }
-  std::string against;
-  if (!o.checkpoint.empty() || !o.key.empty()) {
+  std::string against, cp, key;
+  if (int s = ReadCheckpointAndKey(o, "check-proof", cp, key); s != kOk) return s;
+  if (!cp.empty()) {
     // The root must be the one a signed checkpoint published.
-    if (o.checkpoint.empty() || o.key.empty()) {
-      std::cerr << "writ ledger check-proof: --checkpoint and --key go together\n";
-      return kUsage;
-    }
-    absl::StatusOr<std::string> cp = ReadSmall(o.checkpoint);
-    absl::StatusOr<std::string> key = ReadSmall(o.key);
-    if (!cp.ok() || !key.ok()) return Fail(!cp.ok() ? cp.status() : key.status(), "check-proof");
-    absl::StatusOr<SignedTreeHead> head = VerifyCheckpoint(*cp, *key);
+    absl::StatusOr<SignedTreeHead> head = VerifyCheckpoint(cp, key);
     if (!head.ok()) {
       std::cout << "proof REJECTED: checkpoint: " << head.status().message() << "\n";
       return kFailed;

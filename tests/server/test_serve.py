@@ -256,7 +256,9 @@ def test_reload_under_load_loses_no_request_and_never_serves_a_broken_policy(pol
             t.start()
         for i in range(100):
             write_atomically(path, broken if i % 10 == 9 else (variant if i % 2 else original))
-            time.sleep(0.03)
+            # A broken text stays long enough for a reload to meet it (reloads
+            # are coalesced over 100 ms: a 30 ms one could be passed over).
+            time.sleep(0.25 if i % 10 == 9 else 0.03)
         write_atomically(path, variant)
         time.sleep(0.3)
         stop.set()

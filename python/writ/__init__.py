@@ -7,6 +7,11 @@
     print(policy.explain(request))
     frame = writ.decide_many(policy, requests)   # a pandas DataFrame when pandas is present
 
+    ledger = writ.Ledger("decisions.ledger")       # the decision ledger (docs/ledger.md)
+    n = ledger.record(request, d)                  # durable when it returns
+    ledger.resolve(n, disclosed=["ip_address"], by="legal team")
+    ledger.verify()["ok"], ledger.report(period="quarter", by=["requester.country"])
+
 A policy is immutable and may be shared by any number of threads; batches
 (`Policy.decide_many`, `Policy.decide_jsonl`, `replay`) decide in C++ with
 the GIL released.
@@ -14,11 +19,14 @@ the GIL released.
 from ._writ import (  # noqa: F401
     Decision,
     Explanation,
+    Ledger,
+    LedgerError,
     Policy,
     PolicyError,
     RequestError,
     __version__,
     diff,
+    ledger_keygen,
     replay,
     replay_jsonl,
 )

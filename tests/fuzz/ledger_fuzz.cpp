@@ -17,7 +17,8 @@ namespace {
 
 bool HasDouble(const boost::json::value& v) {
   switch (v.kind()) {
-    case boost::json::kind::double_: return true;
+    case boost::json::kind::double_:
+      return true;
     case boost::json::kind::array:
       for (const auto& e : v.get_array())
         if (HasDouble(e)) return true;
@@ -26,7 +27,8 @@ bool HasDouble(const boost::json::value& v) {
       for (const auto& kv : v.get_object())
         if (HasDouble(kv.value())) return true;
       return false;
-    default: return false;
+    default:
+      return false;
   }
 }
 

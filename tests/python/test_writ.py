@@ -197,3 +197,49 @@ def test_a_frame_when_pandas_is_present(base_workload):
     counts = frame["effect"].value_counts()
     assert counts["allow"] + counts["review"] + counts["deny"] == 20000
     assert isinstance(writ.decide_many(policy, ["{}"], as_frame=False), dict)
+
+
+def test_the_ledger_records_resolves_verifies_and_reports(tmp_path):
+    policy = writ.Policy.load(os.path.join(POLICIES, "telegram-2024.writ"))
+    ledger = writ.Ledger(str(tmp_path / "l.ledger"), origin="test.example/ledger",
+                         redact=["subject.status"])
+    entries = []
+    for path in EXAMPLES:
+        request = json.load(open(path))
+        entries.append(ledger.record(request, policy.decide(request)))
+    assert entries == list(range(len(EXAMPLES))) and len(ledger) == len(EXAMPLES)
+    e = ledger.entry(1)
+    assert e["kind"] == "decision" and e["seq"] == 1
+    if "status" in e["request"].get("subject", {}):
+        assert e["request"]["subject"]["status"].startswith("sha256:")
+    granted = next(n for n in entries if ledger.entry(n)["decision"]["effect"] != "deny"
+                   and ledger.entry(n)["decision"]["granted"])
+    item = ledger.entry(granted)["decision"]["granted"][0]
+    r = ledger.resolve(granted, disclosed=[item], by="legal")
+    # Refusals raise and write nothing.
+    for bad in (lambda: ledger.resolve(granted, refused=True, by="legal"),          # resolved
+                lambda: ledger.resolve(r, refused=True, by="legal"),                # not a decision
+                lambda: ledger.resolve(granted, disclosed=["nonsense"], by="x")):    # not granted
+        with pytest.raises(writ.LedgerError):
+            bad()
+    with pytest.raises(ValueError):
+        ledger.resolve(granted, by="legal")  # neither disclosed nor refused
+    assert len(ledger) == len(EXAMPLES) + 1
+    ledger.correct(r, refused=True, by="dpo", reason="withdrawn")
+    signer, verifier = writ.ledger_keygen("test.example/ledger")
+    checkpoint = ledger.checkpoint(signer)
+    v = ledger.verify(checkpoint=checkpoint, key=verifier)
+    assert v["ok"] and v["checkpoint_checked"] and v["corrections"] == 1, v
+    assert not ledger.verify(checkpoint=checkpoint, key=writ.ledger_keygen("other")[1])["ok"]
+    # The report equals the CLI's.
+    report = ledger.report(period="quarter", by=["requester.country"])
+    cli = subprocess.run([WRIT, "report", str(tmp_path / "l.ledger"), "--format", "json",
+                          "--period", "quarter", "--by", "requester.country"],
+                         capture_output=True, text=True, check=True)
+    assert report == json.loads(cli.stdout)
+    assert sum(row["refused"] for row in report["rows"]) == 1
+    with pytest.raises(writ.LedgerError):
+        writ.Ledger(str(tmp_path / "absent.ledger"), create=False)
+    (tmp_path / "notes.txt").write_text("not a ledger")
+    with pytest.raises(writ.LedgerError, match="not a writ ledger"):
+        writ.Ledger(str(tmp_path / "notes.txt"))

@@ -40,6 +40,7 @@ namespace {
 // Python exceptions (created in the module init).
 PyObject* policy_error = nullptr;   // writ.PolicyError(ValueError)
 PyObject* request_error = nullptr;  // writ.RequestError(ValueError)
+PyObject* ledger_error = nullptr;   // writ.LedgerError(RuntimeError)
 
 py::object JsonLoads(const std::string& text) {
   // Leaked on purpose: a static py::object would be released after the
@@ -65,6 +66,22 @@ py::object JsonLoads(const std::string& text) {
 [[noreturn]] void RaiseRequestError(std::string_view message) {
   PyErr_SetString(request_error, std::string(message).c_str());
   throw py::error_already_set();
+}
+
+// A refused ledger operation (not a ledger, a bad resolution, a failed
+// write): its message, and `code` the absl status code. With the GIL held.
+[[noreturn]] void RaiseLedgerError(const absl::Status& status) {
+  py::object error =
+      py::reinterpret_borrow<py::object>(ledger_error)(std::string(status.message()));
+  error.attr("code") = static_cast<int>(status.code());
+  PyErr_SetObject(ledger_error, error.ptr());
+  throw py::error_already_set();
+}
+
+template <typename T>
+T OrRaise(absl::StatusOr<T> v) {
+  if (!v.ok()) RaiseLedgerError(v.status());
+  return std::move(*v);
 }
 
 // ---- a request given as a dict, written as JSON text ----
@@ -523,6 +540,33 @@ class Replay {
 }  // namespace
 }  // namespace writ::python
 
+namespace writ::python {
+namespace {
+
+// ---- the decision ledger ----
+
+struct PyLedger {
+  std::unique_ptr<Ledger> ledger;
+};
+
+Resolution MakeResolution(std::uint64_t decision, std::optional<std::vector<std::string>> disclosed,
+                          bool refused, std::string by, std::string note, std::string reason) {
+  if (disclosed.has_value() == refused) {
+    throw py::value_error("give exactly one of disclosed=[items] and refused=True");
+  }
+  Resolution r;
+  r.decision = decision;
+  r.disclosed = !refused;
+  if (disclosed) r.items = std::move(*disclosed);
+  r.by = std::move(by);
+  r.note = std::move(note);
+  r.reason = std::move(reason);
+  return r;
+}
+
+}  // namespace
+}  // namespace writ::python
+
 PYBIND11_MODULE(_writ, m) {
   using namespace writ;
   using namespace writ::python;
@@ -679,4 +723,157 @@ PYBIND11_MODULE(_writ, m) {
       py::arg("offset") = 0, py::arg("length") = py::none(),
       "replay over the lines of a JSON Lines file; offset and length as for "
       "Policy.decide_jsonl.");
+
+  ledger_error = PyErr_NewExceptionWithDoc(
+      "writ.LedgerError",
+      "A ledger operation refused, with nothing written: not a ledger, a newer schema, a "
+      "resolution of something that is not a decision or is resolved already, items not "
+      "granted; `e.code` the absl status code.",
+      PyExc_RuntimeError, nullptr);
+  m.attr("LedgerError") = py::handle(ledger_error);
+  py::class_<PyLedger>(m, "Ledger",
+                       "The decision ledger (docs/ledger.md): decisions and their resolutions, "
+                       "append-only, tamper-evident. Safe to share between threads.")
+      .def(py::init([](const std::string& path, bool create, bool read_only,
+                       const std::string& origin, std::vector<std::string> redact) {
+             LedgerOptions o;
+             o.create = create;
+             o.read_only = read_only;
+             o.origin = origin;
+             o.redact = std::move(redact);
+             return PyLedger{std::make_unique<Ledger>(OrRaise(Ledger::Open(path, o)))};
+           }),
+           py::arg("path"), py::kw_only(), py::arg("create") = true, py::arg("read_only") = false,
+           py::arg("origin") = "", py::arg("redact") = std::vector<std::string>{},
+           "Opens (or creates) the ledger at `path`. Raises LedgerError.")
+      .def(
+          "record",
+          [](PyLedger& l, py::handle request, const PyDecision& d) {
+            std::string storage;
+            const std::string text(RequestText(request, storage));
+            absl::StatusOr<std::uint64_t> n;
+            {
+              py::gil_scoped_release unlocked;  // the fsync
+              n = l.ledger->AppendDecision(text, d.decision);
+            }
+            return OrRaise(std::move(n));
+          },
+          py::arg("request"), py::arg("decision"),
+          "Records a decision with its request (the dict or JSON text that was decided); "
+          "returns its entry number once it is durable.")
+      .def(
+          "resolve",
+          [](PyLedger& l, std::uint64_t decision, std::optional<std::vector<std::string>> disclosed,
+             bool refused, std::string by, std::string note) {
+            Resolution r = MakeResolution(decision, std::move(disclosed), refused, std::move(by),
+                                          std::move(note), "");
+            absl::StatusOr<std::uint64_t> n;
+            {
+              py::gil_scoped_release unlocked;
+              n = l.ledger->Resolve(r);
+            }
+            return OrRaise(std::move(n));
+          },
+          py::arg("decision"), py::kw_only(), py::arg("disclosed") = py::none(),
+          py::arg("refused") = false, py::arg("by"), py::arg("note") = "",
+          "Records what the review did with decision entry `decision`: disclosed=[items] (each "
+          "granted by it) or refused=True. Returns the resolution's entry number.")
+      .def(
+          "correct",
+          [](PyLedger& l, std::uint64_t resolution,
+             std::optional<std::vector<std::string>> disclosed, bool refused, std::string by,
+             std::string reason, std::string note) {
+            Resolution r = MakeResolution(0, std::move(disclosed), refused, std::move(by),
+                                          std::move(note), std::move(reason));
+            absl::StatusOr<std::uint64_t> n;
+            {
+              py::gil_scoped_release unlocked;
+              n = l.ledger->Correct(resolution, r);
+            }
+            return OrRaise(std::move(n));
+          },
+          py::arg("resolution"), py::kw_only(), py::arg("disclosed") = py::none(),
+          py::arg("refused") = false, py::arg("by"), py::arg("reason"), py::arg("note") = "",
+          "Replaces the outcome of the resolution at entry `resolution`, with a reason.")
+      .def(
+          "entry",
+          [](PyLedger& l, std::uint64_t n) { return JsonLoads(OrRaise(l.ledger->Entry(n))); },
+          py::arg("n"), "Entry `n` as a dict.")
+      .def(
+          "entry_bytes",
+          [](PyLedger& l, std::uint64_t n) { return py::bytes(OrRaise(l.ledger->Entry(n))); },
+          py::arg("n"), "Entry `n`'s canonical bytes, as hashed.")
+      .def("__len__", [](PyLedger& l) { return OrRaise(l.ledger->Size()); })
+      .def_property_readonly("origin", [](PyLedger& l) { return l.ledger->origin(); })
+      .def_property_readonly("path", [](PyLedger& l) { return l.ledger->path(); })
+      .def(
+          "verify",
+          [](PyLedger& l, const std::string& checkpoint, const std::string& key) {
+            absl::StatusOr<LedgerVerification> verified;
+            {
+              py::gil_scoped_release unlocked;
+              verified = l.ledger->Verify(VerifyOptions{checkpoint, key});
+            }
+            const LedgerVerification v = OrRaise(std::move(verified));
+            py::dict out;
+            out["ok"] = v.ok;
+            out["size"] = v.size;
+            out["root"] = v.root;
+            out["first_bad"] = v.first_bad ? py::object(py::int_(*v.first_bad)) : py::none();
+            out["problem"] = v.problem;
+            out["decisions"] = v.decisions;
+            out["resolutions"] = v.resolutions;
+            out["corrections"] = v.corrections;
+            out["checkpoint_checked"] = v.checkpoint_checked;
+            return out;
+          },
+          py::kw_only(), py::arg("checkpoint") = "", py::arg("key") = "",
+          "Recomputes every entry and the tree (and checks a signed checkpoint's text against "
+          "its verifier key): a dict with ok, size, root, first_bad, problem and counts.")
+      .def(
+          "checkpoint",
+          [](PyLedger& l, const std::string& signer) {
+            absl::StatusOr<std::string> text;
+            {
+              py::gil_scoped_release unlocked;
+              text = l.ledger->Checkpoint(signer);
+            }
+            return OrRaise(std::move(text));
+          },
+          py::arg("signer"), "The signed checkpoint text; `signer` is a PRIVATE+KEY line.")
+      .def(
+          "report",
+          [](PyLedger& l, const std::string& period, std::vector<std::string> by,
+             const std::string& split, std::uint64_t min_group, const std::string& obligation,
+             const std::string& date, const std::string& from, const std::string& to) {
+            ReportOptions o;
+            o.period = period;
+            o.by = std::move(by);
+            o.split = split;
+            o.min_group = min_group;
+            o.obligation = obligation;
+            o.date = date;
+            o.from = from;
+            o.to = to;
+            absl::StatusOr<TransparencyReport> report;
+            {
+              py::gil_scoped_release unlocked;
+              report = MakeReport(*l.ledger, o);
+            }
+            return JsonLoads(OrRaise(std::move(report)).ToJson());
+          },
+          py::kw_only(), py::arg("period") = "", py::arg("by") = std::vector<std::string>{},
+          py::arg("split") = "", py::arg("min_group") = 1, py::arg("obligation") = "",
+          py::arg("date") = "received", py::arg("from_") = "", py::arg("to") = "",
+          "The transparency report as `writ report --format json` prints it (a dict).")
+      .def("__repr__", [](PyLedger& l) {
+        return absl::StrCat("<writ.Ledger ", l.ledger->path(), " (", l.ledger->origin(), ")>");
+      });
+  m.def(
+      "ledger_keygen",
+      [](const std::string& name) {
+        LedgerKey k = OrRaise(LedgerKey::Generate(name));
+        return py::make_tuple(k.signer, k.verifier);
+      },
+      py::arg("name"), "A new Ed25519 key for checkpoints: (signer, verifier) lines.");
 }

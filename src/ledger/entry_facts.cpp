@@ -43,6 +43,8 @@ struct Handler {
     path.clear();
     lengths.clear();
     containers.clear();
+    key.clear();  // a previous entry that failed mid-key or mid-string left parts
+    text.clear();
   }
   // A scalar (or a container's mark) at the current path. Compared as
   // string views (length first): most values are under "request.", which

@@ -284,11 +284,17 @@ void Server::Impl::Shutdown() {
   signals.cancel(ignored);
   reload_timer.cancel();
   inotify.close(ignored);
+  // The sessions are taken out under the lock and told to close after it:
+  // a session may finish meanwhile, and if ours is its last reference its
+  // destructor (which takes the same lock) runs when we let it go.
+  std::vector<std::shared_ptr<Session>> open;
   {
     std::lock_guard<std::mutex> lock(sessions_mu);
     for (const auto& w : sessions)
-      if (auto s = w.lock()) s->CloseIfIdle();
+      if (auto s = w.lock()) open.push_back(std::move(s));
   }
+  for (const auto& s : open) s->CloseIfIdle();
+  open.clear();
   // Whatever is still running when the bound passes is cut.
   watchdog = std::thread([this] {
     std::unique_lock<std::mutex> lock(sessions_mu);

@@ -11,12 +11,10 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/schema.hpp"
 
 namespace writ::detail {
 namespace {
-
-// This Abseil's string_view is its own type, not std::string_view.
-absl::string_view AV(std::string_view s) { return {s.data(), s.size()}; }
 
 constexpr unsigned char kEd25519 = 0x01;             // signed-note's algorithm byte
 constexpr std::string_view kDash = "\xe2\x80\x94 ";  // "— "

@@ -14,7 +14,7 @@ using JsonView = boost::json::string_view;
 
 // The SAX handler: keeps the dotted path of the value being read and copies
 // out the values a report asks for.
-struct Handler {
+struct FactsHandler {
   static constexpr std::size_t max_object_size = std::size_t(-1);
   static constexpr std::size_t max_array_size = std::size_t(-1);
   static constexpr std::size_t max_key_size = std::size_t(-1);
@@ -184,7 +184,7 @@ struct EntryFactsReader::Parser {
     o.allow_invalid_utf8 = true;
     return o;
   }
-  boost::json::basic_parser<Handler> p{Options()};
+  boost::json::basic_parser<FactsHandler> p{Options()};
 };
 
 EntryFactsReader::EntryFactsReader(const std::vector<std::string>& attributes)

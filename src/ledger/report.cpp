@@ -48,44 +48,44 @@ constexpr const char* kPeriods[] = {"month", "quarter", "half", "year"};
 // Decisions are counted into cells — one month, one group, one split
 // value — as they stream by; a decision itself keeps only its cell and
 // effect (8 bytes), and a resolved one its latest outcome.
-struct Cell {
+struct ReportCell {
   std::string key;    // month, groups and split, as looked up
   std::string month;  // YYYY-MM-DD of the cell's first decision; only the month counts
   std::vector<std::string> group;
   std::string split;
 };
-struct DecisionRef {
+struct ReportDecision {
   std::uint32_t cell;
   char effect;  // a, r, d
 };
-struct Outcome {
+struct ReviewOutcome {
   bool disclosed = false;
   std::vector<std::string> items;
 };
 
 // What one thread gathers from a range of entries.
-struct Partial {
+struct ReportPart {
   std::uint64_t entries = 0, dated_by_record_time = 0;
   int finest_asked = 4;  // the finest period the selected obligations ask for
-  std::vector<Cell> cells;
+  std::vector<ReportCell> cells;
   absl::flat_hash_map<std::string, std::uint32_t> cell_of;
-  std::vector<std::pair<std::uint64_t, DecisionRef>> decisions;  // entry, its cell here
-  std::vector<std::pair<std::uint64_t, Outcome>> outcomes;       // decision entry, in order
+  std::vector<std::pair<std::uint64_t, ReportDecision>> decisions;  // entry, its cell here
+  std::vector<std::pair<std::uint64_t, ReviewOutcome>> outcomes;    // decision entry, in order
 };
 
-absl::StatusOr<Partial> ScanPart(const std::string& path, std::uint64_t begin, std::uint64_t end,
-                                 const ReportOptions& o);
+absl::StatusOr<ReportPart> ScanPart(const std::string& path, std::uint64_t begin, std::uint64_t end,
+                                    const ReportOptions& o);
 
 bool ValidDate(std::string_view s) { return s.size() == 10 && detail::ParseIsoDate(s).has_value(); }
 
 }  // namespace
 
 namespace {
-absl::StatusOr<Partial> ScanPart(const std::string& path, std::uint64_t begin, std::uint64_t end,
-                                 const ReportOptions& o) {
+absl::StatusOr<ReportPart> ScanPart(const std::string& path, std::uint64_t begin, std::uint64_t end,
+                                    const ReportOptions& o) {
   absl::StatusOr<detail::Database> db = detail::Database::Open(path, false, true);
   if (!db.ok()) return db.status();
-  Partial part;
+  ReportPart part;
   absl::Status bad;
   // The request attributes read from each entry: the date, the groups, the split.
   std::vector<std::string> attributes = {o.date};
@@ -128,7 +128,7 @@ absl::StatusOr<Partial> ScanPart(const std::string& path, std::uint64_t begin, s
           auto [it, inserted] =
               part.cell_of.try_emplace(key, static_cast<std::uint32_t>(part.cells.size()));
           if (inserted) {
-            Cell c;
+            ReportCell c;
             c.key = key;
             c.month = std::string(date);
             for (size_t i = 0; i < o.by.size(); ++i) c.group.push_back(entry.values[1 + i]);
@@ -142,7 +142,7 @@ absl::StatusOr<Partial> ScanPart(const std::string& path, std::uint64_t begin, s
         } else if (entry.kind == detail::kResolutionKind || entry.kind == detail::kCorrectionKind) {
           if (!entry.decision || *entry.decision < 0) return true;
           part.outcomes.push_back({static_cast<std::uint64_t>(*entry.decision),
-                                   Outcome{entry.outcome == "disclosed", entry.items}});
+                                   ReviewOutcome{entry.outcome == "disclosed", entry.items}});
         }
         return true;
       },
@@ -189,7 +189,7 @@ absl::StatusOr<TransparencyReport> MakeReport(const Ledger& ledger, const Report
       o.threads > 0    ? std::min<std::uint64_t>(o.threads, std::max<std::uint64_t>(count, 1))
       : count < 20'000 ? 1
                        : std::clamp<std::uint64_t>(std::thread::hardware_concurrency(), 1, 8);
-  std::vector<absl::StatusOr<Partial>> partials(parts);
+  std::vector<absl::StatusOr<ReportPart>> partials(parts);
   {
     std::vector<std::thread> threads;
     for (std::uint64_t t = 0; t < parts; ++t) {
@@ -201,11 +201,11 @@ absl::StatusOr<TransparencyReport> MakeReport(const Ledger& ledger, const Report
   }
   // Merged in order: cells by key, decisions by entry, and the outcomes in
   // entry order, so that a later correction replaces an earlier resolution.
-  std::vector<Cell> cells;
+  std::vector<ReportCell> cells;
   absl::flat_hash_map<std::string, std::uint32_t> cell_of;
-  std::vector<DecisionRef> decisions;
+  std::vector<ReportDecision> decisions;
   std::vector<std::uint64_t> decision_entries;  // each decision's entry, ascending
-  absl::flat_hash_map<std::uint32_t, Outcome> outcomes;
+  absl::flat_hash_map<std::uint32_t, ReviewOutcome> outcomes;
   int finest_asked = 4;
   for (auto& p : partials) {
     if (!p.ok()) return p.status();
@@ -245,7 +245,7 @@ absl::StatusOr<TransparencyReport> MakeReport(const Ledger& ledger, const Report
     row_of_cell[c] = &rows[{PeriodOf(cells[c].month, report.period), cells[c].group}];
   }
   for (std::uint32_t i = 0; i < decisions.size(); ++i) {
-    const DecisionRef& d = decisions[i];
+    const ReportDecision& d = decisions[i];
     ReportRow& r = *row_of_cell[d.cell];
     ++r.requests;
     (d.effect == 'a' ? r.allow : d.effect == 'r' ? r.review : r.deny)++;

@@ -3,10 +3,6 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace {
-absl::string_view AV(std::string_view s) { return {s.data(), s.size()}; }
-}  // namespace
-
 namespace writ::detail {
 
 absl::StatusOr<Database> Database::Open(const std::string& path, bool create, bool read_only) {
@@ -52,9 +48,10 @@ absl::Status Database::Exec(const char* sql) {
 absl::Status Database::Error(std::string_view what) const {
   const char* msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
   const int code = db_ ? sqlite3_errcode(db_) : SQLITE_NOMEM;
-  std::string text = absl::StrCat(AV(what), ": ", msg);
+  std::string text = absl::StrCat(std::string(what), ": ", msg);
   if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) {
-    return absl::FailedPreconditionError(absl::StrCat(AV(what), ": not a writ ledger (", msg, ")"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(std::string(what), ": not a writ ledger (", msg, ")"));
   }
   if (code == SQLITE_BUSY || code == SQLITE_LOCKED) return absl::UnavailableError(text);
   if (code == SQLITE_READONLY) return absl::FailedPreconditionError(text);

@@ -99,7 +99,7 @@ absl::StatusOr<std::uint64_t> CountEntries(const Database& db) {
   return static_cast<std::uint64_t>(s.Int(0));
 }
 
-enum class Kind : unsigned char { kNone, kDecision, kResolution, kCorrection, kDeny };
+enum class EntryKind : unsigned char { kNone, kDecision, kResolution, kCorrection, kDeny };
 
 }  // namespace
 }  // namespace detail
@@ -138,7 +138,7 @@ absl::StatusOr<LedgerVerification> Ledger::Verify(const VerifyOptions& options) 
   Hash root_at_m = EmptyTreeHash();
   // Per entry, its kind (deny decisions apart) and whether it is resolved:
   // the rules a resolution must keep, checked again here.
-  std::vector<Kind> kinds;
+  std::vector<EntryKind> kinds;
   std::vector<bool> resolved;
   std::string canonical;
   auto fail = [&](std::uint64_t at, std::string problem) {
@@ -192,29 +192,31 @@ absl::StatusOr<LedgerVerification> Ledger::Verify(const VerifyOptions& options) 
                                     ToHex(tree.Root())));
     }
     const std::string_view kind = JsonText(o, "kind");
-    Kind k = Kind::kNone;
+    EntryKind k = EntryKind::kNone;
     std::optional<std::int64_t> refers;
     if (kind == kDecisionKind) {
-      k = Kind::kDecision;
+      k = EntryKind::kDecision;
       const auto* d = o.if_contains("decision");
-      if (d && d->is_object() && JsonText(d->get_object(), "effect") == "deny") k = Kind::kDeny;
+      if (d && d->is_object() && JsonText(d->get_object(), "effect") == "deny")
+        k = EntryKind::kDeny;
     } else if (kind == kResolutionKind || kind == kCorrectionKind) {
-      k = kind == kResolutionKind ? Kind::kResolution : Kind::kCorrection;
+      k = kind == kResolutionKind ? EntryKind::kResolution : EntryKind::kCorrection;
       refers = JsonInt(o, kind == kResolutionKind ? "decision" : "corrects");
       const std::optional<std::int64_t> d = JsonInt(o, "decision");
       if (!refers || !d || *d < 0 || static_cast<std::uint64_t>(*d) >= n ||
-          kinds[*d] != Kind::kDecision) {
+          kinds[*d] != EntryKind::kDecision) {
         return fail(n, absl::StrCat("entry ", n,
                                     " resolves no earlier decision that can be "
                                     "resolved"));
       }
-      if (k == Kind::kResolution) {
+      if (k == EntryKind::kResolution) {
         if (resolved[*d]) {
           return fail(n, absl::StrCat("entry ", n, " resolves entry ", *d, " a second time"));
         }
         resolved[*d] = true;
       } else if (*refers < 0 || static_cast<std::uint64_t>(*refers) >= n ||
-                 (kinds[*refers] != Kind::kResolution && kinds[*refers] != Kind::kCorrection)) {
+                 (kinds[*refers] != EntryKind::kResolution &&
+                  kinds[*refers] != EntryKind::kCorrection)) {
         return fail(n, absl::StrCat("entry ", n, " corrects no earlier resolution"));
       }
     } else {
@@ -227,9 +229,9 @@ absl::StatusOr<LedgerVerification> Ledger::Verify(const VerifyOptions& options) 
     }
     kinds.push_back(k);
     resolved.push_back(false);
-    if (k == Kind::kDecision || k == Kind::kDeny) {
+    if (k == EntryKind::kDecision || k == EntryKind::kDeny) {
       ++v.decisions;
-    } else if (k == Kind::kResolution) {
+    } else if (k == EntryKind::kResolution) {
       ++v.resolutions;
     } else {
       ++v.corrections;

@@ -1,11 +1,14 @@
 // File: src/server/server.hpp
 //
-// The HTTP/1.1 side of `writ serve` on Boost.Beast: one process, a thread
-// per core running one io_context, keep-alive, and every limit a client
-// could abuse bounded (docs/serve.md): body and header sizes, the time to
-// send a request once its first byte arrived, the time a kept-alive
-// connection may sit idle, the time to take a response, the number of open
-// connections. A refusal is a proper status with a JSON body.
+// The HTTP/1.1 side of `writ serve`: one process, keep-alive, and every
+// limit a client could abuse bounded (docs/serve.md): body and header sizes,
+// the time to send a request once its first byte arrived, the time a
+// kept-alive connection may sit idle, the time to take a response, the
+// number of open connections. A refusal is a proper status with a JSON body.
+//
+// Threads: the thread that calls Run() accepts connections and handles
+// signals, file events and reloads; the workers (worker.hpp, one per core
+// by default) serve the connections, each its own.
 //
 // Signals: SIGHUP reloads the policy; SIGTERM and SIGINT shut down
 // gracefully (no new connections, /readyz 503, requests in flight answered,
@@ -15,30 +18,14 @@
 #ifndef WRIT_SRC_SERVER_SERVER_HPP_
 #define WRIT_SRC_SERVER_SERVER_HPP_
 
-#include <chrono>
 #include <cstdint>
 #include <memory>
-#include <string>
 
 #include "absl/status/status.h"
+#include "server/options.hpp"
 #include "server/service.hpp"
 
 namespace writ::server {
-
-struct ServerOptions {
-  std::string address = "127.0.0.1";
-  uint16_t port = 8181;  // 0: any free port (printed when listening)
-  int threads = 0;       // 0: one per core
-  size_t max_body_bytes = size_t{8} << 20;
-  size_t max_header_bytes = size_t{16} << 10;
-  std::chrono::milliseconds read_timeout{10'000};  // a request, from its first byte to its last
-  std::chrono::milliseconds idle_timeout{60'000};  // a kept-alive connection with no request
-  std::chrono::milliseconds write_timeout{10'000};
-  std::chrono::milliseconds shutdown_timeout{10'000};
-  size_t max_connections = 10'000;
-  bool access_log = false;  // one JSON line per request to standard error
-  bool watch = true;        // reload when a source file changes
-};
 
 class Server {
  public:

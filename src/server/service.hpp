@@ -23,7 +23,7 @@ namespace writ::server {
 
 struct Response {
   int status = 200;
-  std::string content_type = "application/json";
+  std::string_view content_type = "application/json";  // a literal
   std::string body;
   std::string allow;  // for 405: the methods the path takes
 };

@@ -162,6 +162,80 @@ def test_refusals_are_statuses_with_json_errors(policies):
         assert s.stop() == 0
 
 
+def read_responses(sock, count, timeout=10):
+    """Reads `count` HTTP responses (with Content-Length) from a socket: [(status, headers, body)]."""
+    sock.settimeout(timeout)
+    data, out = b"", []
+    while len(out) < count:
+        head_end = data.find(b"\r\n\r\n")
+        if head_end >= 0:
+            head = data[:head_end].decode()
+            lines = head.split("\r\n")
+            headers = {k.lower(): v.strip() for k, v in (l.split(":", 1) for l in lines[1:])}
+            length = int(headers.get("content-length", "0"))
+            if len(data) >= head_end + 4 + length:
+                out.append((int(lines[0].split()[1]), headers, data[head_end + 4:head_end + 4 + length]))
+                data = data[head_end + 4 + length:]
+                continue
+        chunk = sock.recv(65536)
+        assert chunk, f"closed after {len(out)} of {count} responses"
+        data += chunk
+    return out, data
+
+
+def test_http_pipelining_continue_head_chunked_and_http10(server):
+    """What HTTP/1.1 clients other than ours do: pipelined requests answered in order, Expect:
+    100-continue, HEAD without a body, a chunked body, and HTTP/1.0 keep-alive."""
+    good = open(EXAMPLES[0]).read().replace("\n", " ").encode()
+    want = json.loads(server.request("POST", "/v1/decide", body=good)[2])
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as c:
+        # Ten decide requests and a health check in one send: eleven answers in order.
+        one = b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s" % (len(good), good)
+        c.sendall(one * 10 + b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        answers, rest = read_responses(c, 11)
+        assert rest == b""
+        assert [a[0] for a in answers] == [200] * 11
+        assert all(json.loads(a[2]) == want for a in answers[:10])
+        assert json.loads(answers[10][2]) == {"status": "ok"}
+        assert answers[0][1]["date"].endswith(" GMT") and answers[0][1]["server"] == "writ"
+        # Expect: 100-continue: the interim answer first, then the body is read and decided.
+        c.sendall(b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                  b"Content-Length: %d\r\n\r\n" % len(good))
+        c.settimeout(10)
+        interim = c.recv(4096)
+        assert interim.startswith(b"HTTP/1.1 100 Continue\r\n\r\n"), interim
+        c.sendall(good)
+        [(status, _, body)], _ = read_responses(c, 1)
+        assert status == 200 and json.loads(body) == want
+        # A chunked body, split across sends.
+        c.sendall(b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        half = len(good) // 2
+        c.sendall(b"%x\r\n%s\r\n" % (half, good[:half]))
+        time.sleep(0.05)
+        c.sendall(b"%x\r\n%s\r\n0\r\n\r\n" % (len(good) - half, good[half:]))
+        [(status, _, body)], _ = read_responses(c, 1)
+        assert status == 200 and json.loads(body) == want
+        # HEAD: the headers of the answer, no body (the connection stays usable).
+        c.sendall(b"HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        c.settimeout(10)
+        data = b""
+        while data.count(b"HTTP/1.1 ") < 2 or not data.endswith(b"}\n"):
+            chunk = c.recv(4096)
+            assert chunk
+            data += chunk
+        assert data.startswith(b"HTTP/1.1 405 ") and b"Allow: GET" in data
+        assert data.count(b"{") == 1 and data.endswith(b'{"status":"ok"}\n')
+    # HTTP/1.0: closed after the answer unless it asks to keep the connection alive.
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as c:
+        c.sendall(b"GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        [(status, headers, _)], _ = read_responses(c, 1)
+        assert status == 200 and headers["connection"].lower() == "keep-alive"
+        c.sendall(b"GET /healthz HTTP/1.0\r\n\r\n")
+        [(status, headers, _)], _ = read_responses(c, 1)
+        assert status == 200 and headers["connection"] == "close"
+        assert c.recv(10) == b""
+
+
 def test_a_slow_client_is_cut_off_while_others_are_served(server):
     # The server was started with --read-timeout 1.
     slow = socket.create_connection(("127.0.0.1", server.port), timeout=10)

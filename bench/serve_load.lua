@@ -1,9 +1,13 @@
 -- wrk script for bench/serve_load.sh: POST /v1/decide with the base workload's
--- requests in turn (the first 1,000 lines of the file given after --).
+-- requests in turn (the first 1,000 lines of the file given after --). A
+-- second argument N > 1 pipelines: each send carries N requests, and wrk
+-- counts each answer.
 local requests = {}
 local next_one = 0
+local depth = 1
 
 function init(args)
+  depth = tonumber(args[2] or "1")
   for line in io.lines(args[1]) do
     requests[#requests + 1] = wrk.format("POST", "/v1/decide",
                                          {["Content-Type"] = "application/json"}, line)
@@ -12,8 +16,12 @@ function init(args)
 end
 
 function request()
-  next_one = next_one % #requests + 1
-  return requests[next_one]
+  local batch = {}
+  for i = 1, depth do
+    next_one = next_one % #requests + 1
+    batch[i] = requests[next_one]
+  end
+  return table.concat(batch)
 end
 
 function done(summary, latency, requests_)

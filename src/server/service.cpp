@@ -43,7 +43,8 @@ std::string_view TrimLeft(std::string_view s) {
 
 // One request of a body: its text, and the id its top-level "id" names.
 struct Record {
-  std::string text;
+  std::string_view text;  // into the body, or into `owned`
+  std::string owned;      // an array's element, serialized
   std::string id;
   std::string where;  // "body", or "body:N" in a batch
   std::string error;  // the record is not a JSON object
@@ -110,20 +111,25 @@ Response Service::Decide(std::string_view query, std::string_view body) {
   const std::string_view trimmed = TrimLeft(body);
   if (trimmed.empty()) return ErrorResponse(400, "empty body: send a request as a JSON object");
   boost::system::error_code ec;
-  json::value whole = json::parse(json::string_view(trimmed.data(), trimmed.size()), ec);
+  // A single request parses without touching the heap.
+  unsigned char scratch[8192];
+  json::monotonic_resource scratch_resource(scratch, sizeof scratch);
+  json::value whole =
+      json::parse(json::string_view(trimmed.data(), trimmed.size()), ec, &scratch_resource);
   if (!ec && whole.is_array()) {
     array = true;
     size_t n = 0;
     for (const json::value& v : whole.get_array()) {
-      Record r{json::serialize(v), IdOf(v), absl::StrCat("body:", ++n), ""};
+      Record r{{}, json::serialize(v), IdOf(v), absl::StrCat("body:", ++n), ""};
       if (!v.is_object()) r.error = "not a JSON object";
       records.push_back(std::move(r));
     }
+    for (Record& r : records) r.text = r.owned;  // after the vector stopped moving them
   } else if (!ec) {
     if (!whole.is_object())
       return ErrorResponse(
           400, "the body is JSON but not an object, an array of objects, or JSON Lines");
-    records.push_back(Record{std::string(trimmed), IdOf(whole), "body", ""});
+    records.push_back(Record{trimmed, {}, IdOf(whole), "body", ""});
   } else {
     // Not one JSON document: JSON Lines, or malformed.
     size_t n = 0;
@@ -133,7 +139,11 @@ Response Service::Decide(std::string_view query, std::string_view body) {
       if (line.find_first_not_of(" \t\r") == absl::string_view::npos) continue;
       boost::system::error_code lec;
       json::value v = json::parse(json::string_view(line.data(), line.size()), lec);
-      Record r{std::string(line), lec ? std::string() : IdOf(v), absl::StrCat("body:", n), ""};
+      Record r{std::string_view(line.data(), line.size()),
+               {},
+               lec ? std::string() : IdOf(v),
+               absl::StrCat("body:", n),
+               ""};
       if (lec)
         r.error = absl::StrCat("malformed JSON: ", lec.message());
       else if (!v.is_object())
@@ -176,7 +186,7 @@ Response Service::Decide(std::string_view query, std::string_view body) {
       }
       metrics_.Decided(decision.effect(), decision.open());
       if (recorder_) {
-        to_record.push_back(rec.text);
+        to_record.emplace_back(rec.text);
         recorded_decisions.push_back(decision);
       }
       if (alternatives) {

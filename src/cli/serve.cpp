@@ -67,7 +67,7 @@ int Run(ServeOptions& o) {
       std::cerr << "writ serve: --ledger " << ledger.status().message() << "\n";
       return kUnreadable;
     }
-    recorder = std::make_unique<server::DecisionRecorder>(std::move(*ledger));
+    recorder = std::make_unique<server::DecisionRecorder>(std::move(*ledger), metrics);
   }
   server::Service service(store, metrics, recorder.get());
   if (absl::Status s = service.Reload("start"); !s.ok()) {

@@ -50,7 +50,7 @@ void Connection::Start() {
 }
 
 void Connection::ExpireIfDue(Clock::time_point now) {
-  if (phase_ == Phase::kClosed || expired_ || now < deadline_) return;
+  if (phase_ == Phase::kClosed || phase_ == Phase::kWaiting || expired_ || now < deadline_) return;
   expired_ = true;
   boost::system::error_code ignored;
   socket_.cancel(ignored);
@@ -116,7 +116,7 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
 // Answers every complete request in the buffer, then writes the answers, or
 // reads on.
 void Connection::Parse() {
-  while (!closing_ && in_begin_ < in_end_ && out_.size() < kWriteBatch) {
+  while (!closing_ && !recording_ && in_begin_ < in_end_ && out_.size() < kWriteBatch) {
     if (!parser_) {
       parser_.emplace(request_);
       parser_->eager(true);
@@ -149,6 +149,10 @@ void Connection::Parse() {
   }
   if (in_begin_ == in_end_) in_begin_ = in_end_ = 0;
   if (!out_.empty()) return Write();
+  if (recording_) {
+    phase_ = Phase::kWaiting;  // OnRecorded goes on
+    return;
+  }
   if (closing_) return Close();
   if (parser_ && parser_->is_header_done() && request_.expect_continue && !continue_sent_) {
     // The client waits for this before it sends the body (curl does for
@@ -163,10 +167,33 @@ void Connection::Parse() {
 void Connection::Answer() {
   const bool keep_alive =
       parser_->keep_alive() && !context_.stopping.load(std::memory_order_relaxed);
+  const bool head = request_.method == "HEAD";
   parser_.reset();
-  const Response r = context_.service.Handle(request_.method, request_.target, request_.body);
-  Queue(r, keep_alive, request_.method == "HEAD");
+  Response r = context_.service.Handle(request_.method, request_.target, request_.body);
+  if (!r.unrecorded.empty()) {
+    // Its decisions go to the ledger first; this thread serves the other
+    // connections meanwhile. request_ stays as it is until then (nothing
+    // more is parsed).
+    recording_ = true;
+    context_.service.Record(
+        std::move(r), [self = shared_from_this(), keep_alive, head](Response recorded) mutable {
+          Worker& worker = self->worker_;
+          asio::post(worker.io(),
+                     [self = std::move(self), recorded = std::move(recorded), keep_alive,
+                      head]() mutable { self->OnRecorded(std::move(recorded), keep_alive, head); });
+        });
+    return;
+  }
+  Queue(r, keep_alive, head);
   if (!keep_alive) closing_ = true;
+}
+
+void Connection::OnRecorded(Response r, bool keep_alive, bool head) {
+  recording_ = false;
+  if (phase_ == Phase::kClosed) return;  // the client went away meanwhile
+  Queue(r, keep_alive && r.status == 200, head);
+  if (!keep_alive || r.status != 200) closing_ = true;
+  if (phase_ != Phase::kWriting) Parse();  // else OnWrite goes on
 }
 
 // An error before a request could be read whole: answered, then closed.

@@ -11,6 +11,8 @@
 //   idle     waiting for the first byte of a request   --idle-timeout: closed
 //   reading  a request begun, not yet complete          --read-timeout: 408, closed
 //   writing  answers being taken by the client          --write-timeout: closed
+//   waiting  an answer being recorded in the ledger (--ledger): no deadline;
+//            requests pipelined behind it wait, answers before it are written
 #ifndef WRIT_SRC_SERVER_CONNECTION_HPP_
 #define WRIT_SRC_SERVER_CONNECTION_HPP_
 
@@ -46,7 +48,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   friend class Worker;  // the worker's list of its connections
-  enum class Phase { kIdle, kReading, kWriting, kClosed };
+  enum class Phase { kIdle, kReading, kWriting, kWaiting, kClosed };
 
   // A response queued in this write, for the metrics and the access log
   // once it is written.
@@ -62,6 +64,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnRead(const boost::system::error_code& ec, size_t n);
   void Parse();
   void Answer();
+  void OnRecorded(Response r, bool keep_alive, bool head);
   void Refuse(int status, std::string_view message);
   void Queue(const Response& r, bool keep_alive, bool head);
   void Write();
@@ -79,6 +82,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool expired_ = false;  // the sweep (or a shutdown) cut the current wait
   bool closing_ = false;  // close once what is queued is written
   bool continue_sent_ = false;
+  bool recording_ = false;           // an answer is being recorded: parse nothing more until it is
   Clock::time_point deadline_;       // of the current phase
   Clock::time_point read_deadline_;  // of the request being read
   Clock::time_point last_read_;      // when the latest bytes arrived

@@ -77,7 +77,14 @@ std::string Metrics::Render(uint64_t generation) const {
       get(connections_), "\n",
       "# HELP writ_connections_refused_total Connections refused at the connection limit.\n"
       "# TYPE writ_connections_refused_total counter\nwrit_connections_refused_total ",
-      get(refused_), "\n");
+      get(refused_), "\n",
+      "# HELP writ_ledger_commits_total Transactions written to the ledger (--ledger): each "
+      "records the decisions of every request waiting.\n"
+      "# TYPE writ_ledger_commits_total counter\nwrit_ledger_commits_total ",
+      get(commits_), "\n",
+      "# HELP writ_ledger_decisions_recorded_total Decisions recorded in the ledger.\n"
+      "# TYPE writ_ledger_decisions_recorded_total counter\nwrit_ledger_decisions_recorded_total ",
+      get(recorded_), "\n");
   return out;
 }
 

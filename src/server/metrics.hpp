@@ -27,6 +27,12 @@ class Metrics {
   void Answered(int status, double seconds, bool decide);
   void RequestError() { request_errors_.fetch_add(1, std::memory_order_relaxed); }
   void Reloaded(bool ok);
+  // With --ledger: one transaction of the group commit, and the decisions it
+  // recorded (none if it failed).
+  void Committed(size_t decisions, bool ok) {
+    commits_.fetch_add(1, std::memory_order_relaxed);
+    if (ok) recorded_.fetch_add(decisions, std::memory_order_relaxed);
+  }
   void ConnectionOpened() { connections_.fetch_add(1, std::memory_order_relaxed); }
   void ConnectionClosed() { connections_.fetch_sub(1, std::memory_order_relaxed); }
   void ConnectionRefused() { refused_.fetch_add(1, std::memory_order_relaxed); }
@@ -43,6 +49,7 @@ class Metrics {
   std::array<std::atomic<uint64_t>, kBuckets.size() + 1> latency_{};  // the last: +Inf
   std::atomic<uint64_t> latency_sum_ns_{0};
   std::atomic<uint64_t> reloads_{0}, reload_failures_{0}, request_errors_{0}, refused_{0};
+  std::atomic<uint64_t> commits_{0}, recorded_{0};
   std::atomic<int64_t> connections_{0};
 };
 

@@ -3,8 +3,8 @@
 
 namespace writ::server {
 
-DecisionRecorder::DecisionRecorder(Ledger ledger)
-    : ledger_(std::move(ledger)), writer_([this] { WriteLoop(); }) {}
+DecisionRecorder::DecisionRecorder(Ledger ledger, Metrics& metrics)
+    : ledger_(std::move(ledger)), metrics_(metrics), writer_([this] { WriteLoop(); }) {}
 
 DecisionRecorder::~DecisionRecorder() {
   {
@@ -15,18 +15,23 @@ DecisionRecorder::~DecisionRecorder() {
   writer_.join();
 }
 
-absl::Status DecisionRecorder::Record(std::vector<std::string> requests,
-                                      std::vector<Decision> decisions) {
-  if (requests.empty()) return absl::OkStatus();
-  std::future<absl::Status> done;
+void DecisionRecorder::Record(std::vector<std::string> requests, std::vector<Decision> decisions,
+                              Done done) {
+  if (requests.empty()) return std::move(done)(absl::OkStatus());
   {
     std::lock_guard lock(mu_);
-    if (stopping_) return absl::UnavailableError("the ledger is closing");
-    queue_.push_back(Pending{std::move(requests), std::move(decisions), {}});
-    done = queue_.back().done.get_future();
+    if (!stopping_) {
+      queue_.push_back(Pending{std::move(requests), std::move(decisions), std::move(done)});
+      done = nullptr;
+    }
   }
+  if (done) return std::move(done)(absl::UnavailableError("the ledger is closing"));
   wake_.notify_one();
-  return done.get();
+}
+
+void DecisionRecorder::Drain() {
+  std::unique_lock lock(mu_);
+  drained_.wait(lock, [&] { return queue_.empty() && !writing_; });
 }
 
 void DecisionRecorder::WriteLoop() {
@@ -34,9 +39,12 @@ void DecisionRecorder::WriteLoop() {
     std::deque<Pending> batch;
     {
       std::unique_lock lock(mu_);
+      writing_ = false;
+      if (queue_.empty()) drained_.notify_all();
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, nothing left
       batch.swap(queue_);
+      writing_ = true;
     }
     std::vector<DecisionRecord> records;
     for (const Pending& p : batch) {
@@ -45,7 +53,8 @@ void DecisionRecorder::WriteLoop() {
       }
     }
     const absl::StatusOr<std::uint64_t> first = ledger_.AppendDecisions(records);
-    for (Pending& p : batch) p.done.set_value(first.status());
+    metrics_.Committed(records.size(), first.ok());
+    for (Pending& p : batch) std::move(p.done)(first.status());
   }
 }
 

@@ -222,6 +222,9 @@ void Server::Run() {
   s.control.run();
   if (s.watchdog.joinable()) s.watchdog.join();
   for (const auto& w : s.workers) w->Stop();
+  // Decisions still being recorded call back into the stopped workers'
+  // queues (their handlers are dropped with the workers).
+  s.service.DrainRecords();
   s.reloader.join();
 }
 

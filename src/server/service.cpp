@@ -42,7 +42,7 @@ std::string_view TrimLeft(std::string_view s) {
 }
 
 // One request of a body: its text, and the id its top-level "id" names.
-struct Record {
+struct BodyRecord {
   std::string_view text;  // into the body, or into `owned`
   std::string owned;      // an array's element, serialized
   std::string id;
@@ -57,12 +57,41 @@ std::string IdOf(const json::value& v) {
   return {};
 }
 
+Response MakeResponse(int status, std::string body,
+                      std::string_view content_type = "application/json") {
+  Response r;
+  r.status = status;
+  r.content_type = content_type;
+  r.body = std::move(body);
+  return r;
+}
+
 }  // namespace
 
 Response ErrorResponse(int status, std::string_view message) {
   json::object inner{{"status", status}, {"message", message}};
-  return Response{status, "application/json",
-                  json::serialize(json::object{{"error", inner}}) + "\n", ""};
+  return MakeResponse(status, json::serialize(json::object{{"error", inner}}) + "\n");
+}
+
+void Service::Record(Response response, Send send) {
+  if (recorder_ == nullptr || response.unrecorded.empty())
+    return std::move(send)(std::move(response));
+  std::vector<std::string> requests = std::move(response.unrecorded_requests);
+  std::vector<Decision> decisions = std::move(response.unrecorded);
+  response.unrecorded_requests.clear();
+  response.unrecorded.clear();
+  recorder_->Record(std::move(requests), std::move(decisions),
+                    [this, response = std::move(response),
+                     send = std::move(send)](absl::Status recorded) mutable {
+                      if (!recorded.ok()) {
+                        metrics_.RequestError();
+                        response = ErrorResponse(
+                            503, absl::StrCat("the decisions could not be recorded in the ledger, "
+                                              "so none is answered: ",
+                                              recorded.message()));
+                      }
+                      std::move(send)(std::move(response));
+                    });
 }
 
 Response Service::Handle(std::string_view method, std::string_view target, std::string_view body) {
@@ -86,7 +115,7 @@ Response Service::Handle(std::string_view method, std::string_view target, std::
   }
   if (path == "/healthz") {
     if (auto r = only("GET")) return *r;
-    return Response{200, "application/json", "{\"status\":\"ok\"}\n", ""};
+    return MakeResponse(200, "{\"status\":\"ok\"}\n");
   }
   if (path == "/readyz") {
     if (auto r = only("GET")) return *r;
@@ -94,7 +123,7 @@ Response Service::Handle(std::string_view method, std::string_view target, std::
   }
   if (path == "/metrics") {
     if (auto r = only("GET")) return *r;
-    return Response{200, "text/plain; version=0.0.4", metrics_.Render(store_.generation()), ""};
+    return MakeResponse(200, metrics_.Render(store_.generation()), "text/plain; version=0.0.4");
   }
   return ErrorResponse(404, absl::StrCat("no such path: ", std::string(path),
                                          " (the API: POST /v1/decide, GET /v1/policy, /healthz, "
@@ -106,7 +135,7 @@ Response Service::Decide(std::string_view query, std::string_view body) {
   const bool alternatives = QueryFlag(query, "alternatives");
   const Decider decider = Current();
   // The body: one JSON object, an array of them, or JSON Lines.
-  std::vector<Record> records;
+  std::vector<BodyRecord> records;
   bool array = false, lines = false;
   const std::string_view trimmed = TrimLeft(body);
   if (trimmed.empty()) return ErrorResponse(400, "empty body: send a request as a JSON object");
@@ -120,16 +149,16 @@ Response Service::Decide(std::string_view query, std::string_view body) {
     array = true;
     size_t n = 0;
     for (const json::value& v : whole.get_array()) {
-      Record r{{}, json::serialize(v), IdOf(v), absl::StrCat("body:", ++n), ""};
+      BodyRecord r{{}, json::serialize(v), IdOf(v), absl::StrCat("body:", ++n), ""};
       if (!v.is_object()) r.error = "not a JSON object";
       records.push_back(std::move(r));
     }
-    for (Record& r : records) r.text = r.owned;  // after the vector stopped moving them
+    for (BodyRecord& r : records) r.text = r.owned;  // after the vector stopped moving them
   } else if (!ec) {
     if (!whole.is_object())
       return ErrorResponse(
           400, "the body is JSON but not an object, an array of objects, or JSON Lines");
-    records.push_back(Record{trimmed, {}, IdOf(whole), "body", ""});
+    records.push_back(BodyRecord{trimmed, {}, IdOf(whole), "body", ""});
   } else {
     // Not one JSON document: JSON Lines, or malformed.
     size_t n = 0;
@@ -139,11 +168,11 @@ Response Service::Decide(std::string_view query, std::string_view body) {
       if (line.find_first_not_of(" \t\r") == absl::string_view::npos) continue;
       boost::system::error_code lec;
       json::value v = json::parse(json::string_view(line.data(), line.size()), lec);
-      Record r{std::string_view(line.data(), line.size()),
-               {},
-               lec ? std::string() : IdOf(v),
-               absl::StrCat("body:", n),
-               ""};
+      BodyRecord r{std::string_view(line.data(), line.size()),
+                   {},
+                   lec ? std::string() : IdOf(v),
+                   absl::StrCat("body:", n),
+                   ""};
       if (lec)
         r.error = absl::StrCat("malformed JSON: ", lec.message());
       else if (!v.is_object())
@@ -165,7 +194,7 @@ Response Service::Decide(std::string_view query, std::string_view body) {
   std::vector<std::string> to_record;
   std::vector<Decision> recorded_decisions;
   for (size_t i = 0; i < records.size(); ++i) {
-    const Record& rec = records[i];
+    const BodyRecord& rec = records[i];
     std::string one;
     absl::Status parsed = rec.error.empty() ? decider.ParseRequest(rec.text, request)
                                             : absl::InvalidArgumentError(rec.error);
@@ -203,16 +232,11 @@ Response Service::Decide(std::string_view query, std::string_view body) {
     if (!array) out += '\n';
   }
   if (array) out += "]\n";
-  if (recorder_) {
-    if (absl::Status s = recorder_->Record(std::move(to_record), std::move(recorded_decisions));
-        !s.ok()) {
-      metrics_.RequestError();
-      return ErrorResponse(503, absl::StrCat("the decisions could not be recorded in the ledger, "
-                                             "so none is answered: ",
-                                             s.message()));
-    }
-  }
-  return Response{200, lines ? "application/x-ndjson" : "application/json", std::move(out), ""};
+  Response r =
+      MakeResponse(200, std::move(out), lines ? "application/x-ndjson" : "application/json");
+  r.unrecorded_requests = std::move(to_record);
+  r.unrecorded = std::move(recorded_decisions);
+  return r;
 }
 
 Response Service::PolicyInfo() {
@@ -235,7 +259,7 @@ Response Service::PolicyInfo() {
     std::lock_guard<std::mutex> lock(reload_mu_);
     o["loaded_at"] = loaded_at_;
   }
-  return Response{200, "application/json", json::serialize(o) + "\n", ""};
+  return MakeResponse(200, json::serialize(o) + "\n");
 }
 
 Response Service::Ready() {
@@ -253,7 +277,7 @@ Response Service::Ready() {
                                       {"serving", "the policy loaded before"}};
   }
   if (loaded) o["policy"] = Current().label();
-  return Response{ready ? 200 : 503, "application/json", json::serialize(o) + "\n", ""};
+  return MakeResponse(ready ? 200 : 503, json::serialize(o) + "\n");
 }
 
 absl::Status Service::Reload(std::string_view why) {

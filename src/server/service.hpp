@@ -12,7 +12,9 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "server/metrics.hpp"
 #include "server/recorder.hpp"
@@ -26,6 +28,11 @@ struct Response {
   std::string_view content_type = "application/json";  // a literal
   std::string body;
   std::string allow;  // for 405: the methods the path takes
+  // With a ledger: the decisions this response carries, which Service::Record
+  // records before it may be sent (the requests as received, and their
+  // decisions).
+  std::vector<std::string> unrecorded_requests;
+  std::vector<Decision> unrecorded;
 };
 
 // A JSON error body: {"error": {"status": 400, "message": "..."}}.
@@ -38,6 +45,17 @@ class Service {
       : store_(store), metrics_(metrics), recorder_(recorder) {}
 
   Response Handle(std::string_view method, std::string_view target, std::string_view body);
+
+  // With a ledger, a response to /v1/decide carries its decisions
+  // unrecorded: this records them and then calls `send` with what to send
+  // (the response, or a 503 if they could not be recorded), on the
+  // recorder's thread. Without decisions to record, `send` is called at once.
+  using Send = absl::AnyInvocable<void(Response) &&>;
+  void Record(Response response, Send send);
+  // Waits until every decision handed to Record is recorded and sent on.
+  void DrainRecords() {
+    if (recorder_) recorder_->Drain();
+  }
 
   // Loads the policy (why: "start"), or reloads it (a file changed, SIGHUP):
   // a failed reload keeps the current policy serving, is shown by /readyz

@@ -25,9 +25,10 @@ EXAMPLES = sorted(os.path.join(ROOT, "examples", "requests", f)
 
 
 class Server:
-    def __init__(self, policy, *flags):
+    def __init__(self, policy, *flags, threads=2):
         self.proc = subprocess.Popen(
-            [WRIT, "serve", "--policy", policy, "--listen", "127.0.0.1:0", "--threads", "2", *flags],
+            [WRIT, "serve", "--policy", policy, "--listen", "127.0.0.1:0", "--threads", str(threads),
+             *flags],
             stderr=subprocess.PIPE, text=True)
         line = self.proc.stderr.readline()
         if "listening on http://127.0.0.1:" not in line:
@@ -411,9 +412,11 @@ def test_sigterm_finishes_requests_in_flight(policies, tmp_path):
 def test_with_a_ledger_every_answered_decision_is_recorded(policies, tmp_path):
     """--ledger: 4 clients decide at once; every answered decision is in the
     ledger (group-committed), the ledger verifies, and a ledger that cannot be
-    written stops answers rather than losing records."""
+    written stops answers rather than losing records. One worker serves all
+    four: a request being recorded does not hold up the others, which join
+    its next commit."""
     ledger = tmp_path / "serve.ledger"
-    s = Server(str(policies / "telegram-2024.writ"), "--ledger", str(ledger))
+    s = Server(str(policies / "telegram-2024.writ"), "--ledger", str(ledger), threads=1)
     answered = []
     lock = threading.Lock()
 
@@ -438,6 +441,11 @@ def test_with_a_ledger_every_answered_decision_is_recorded(policies, tmp_path):
     status, _, body = s.request("POST", "/v1/decide",
                                 body="\n".join(json.dumps(json.load(open(p))) for p in EXAMPLES))
     assert status == 200 and len(body.splitlines()) == len(EXAMPLES)
+    metrics = s.request("GET", "/metrics")[2].decode()
+    commits = int(metrics.split("\nwrit_ledger_commits_total ")[1].split()[0])
+    recorded = int(metrics.split("\nwrit_ledger_decisions_recorded_total ")[1].split()[0])
+    assert recorded == 100 + len(EXAMPLES)
+    assert commits < 100, f"{commits} commits for 101 requests: the worker waited on each"
     assert s.stop() == 0
     assert len(answered) == 100
     out = subprocess.run([WRIT, "ledger", "show", str(ledger)], capture_output=True, text=True)

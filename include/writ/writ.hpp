@@ -26,6 +26,7 @@
 #include "writ/replay.hpp"
 #include "writ/report.hpp"
 #include "writ/request.hpp"
+#include "writ/server.hpp"
 #include "writ/source.hpp"
 
 #endif  // WRIT_WRIT_HPP_

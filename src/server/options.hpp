@@ -24,6 +24,9 @@ struct ServerOptions {
   size_t max_connections = 10'000;
   bool access_log = false;  // one JSON line per request to standard error
   bool watch = true;        // reload when a source file changes
+  // SIGHUP reloads, SIGTERM and SIGINT stop (`writ serve`); a program that
+  // embeds the server (writ/server.hpp) keeps its signals to itself.
+  bool handle_signals = true;
 };
 
 }  // namespace writ::server

@@ -9,6 +9,7 @@
 #include <boost/beast/core.hpp>
 #include <csignal>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -33,13 +34,14 @@ struct Server::Impl {
         options(std::move(o)),
         context(options, service, metrics),
         acceptor(control),
-        signals(control, SIGTERM, SIGINT, SIGHUP),
         reload_timer(control),
         inotify(control) {
     const int n = options.threads > 0
                       ? options.threads
                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     for (int i = 0; i < n; ++i) workers.push_back(std::make_unique<Worker>(context));
+    // Constructing the set installs the handlers: only when asked.
+    if (options.handle_signals) signals.emplace(control, SIGTERM, SIGINT, SIGHUP);
   }
 
   Service& service;
@@ -55,7 +57,7 @@ struct Server::Impl {
   // thread that calls Run(), one handler at a time.
   asio::io_context control{1};
   tcp::acceptor acceptor;
-  asio::signal_set signals;
+  std::optional<asio::signal_set> signals;
   asio::steady_timer reload_timer;  // gathers a burst of file events into one reload
   bool reload_pending = false;
   asio::posix::stream_descriptor inotify;
@@ -109,7 +111,7 @@ void Server::Impl::OnSignal(const boost::system::error_code& ec, int signal) {
   if (ec) return;
   if (signal == SIGHUP) {
     ScheduleReload("SIGHUP");
-    signals.async_wait([this](auto e, int s) { OnSignal(e, s); });
+    signals->async_wait([this](auto e, int s) { OnSignal(e, s); });
     return;
   }
   Shutdown();
@@ -120,7 +122,7 @@ void Server::Impl::Shutdown() {
   service.Drain();
   beast::error_code ignored;
   acceptor.close(ignored);
-  signals.cancel(ignored);
+  if (signals) signals->cancel(ignored);
   reload_timer.cancel();
   inotify.close(ignored);
   for (const auto& w : workers) w->CloseIdle();
@@ -206,7 +208,7 @@ uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); 
 void Server::Run() {
   Impl& s = *impl_;
   asio::post(s.control, [&s] {
-    s.signals.async_wait([&s](auto ec, int signal) { s.OnSignal(ec, signal); });
+    if (s.signals) s.signals->async_wait([&s](auto ec, int signal) { s.OnSignal(ec, signal); });
     if (s.options.watch) {
       const int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
       if (fd >= 0) {
@@ -226,6 +228,16 @@ void Server::Run() {
   // queues (their handlers are dropped with the workers).
   s.service.DrainRecords();
   s.reloader.join();
+}
+
+void Server::Shutdown() {
+  asio::post(impl_->control, [this] { impl_->Shutdown(); });
+}
+
+absl::Status Server::Reload() {
+  const absl::Status s = impl_->service.Reload("requested");
+  asio::post(impl_->control, [this] { impl_->Watch(); });  // imports may have changed
+  return s;
 }
 
 }  // namespace writ::server

@@ -34,8 +34,13 @@ class Server {
   // Binds and listens; then port() is the port bound.
   absl::Status Listen();
   uint16_t port() const;
-  // Serves until SIGTERM or SIGINT, then shuts down gracefully.
+  // Serves until SIGTERM or SIGINT (with `handle_signals`) or Shutdown(),
+  // then shuts down gracefully and returns.
   void Run();
+  // Starts a graceful shutdown (any thread); Run() returns when it is done.
+  void Shutdown();
+  // Reloads the policy now (any thread), as SIGHUP does.
+  absl::Status Reload();
 
  private:
   struct Impl;

@@ -280,6 +280,12 @@ Response Service::Ready() {
   return MakeResponse(ready ? 200 : 503, json::serialize(o) + "\n");
 }
 
+void Service::Adopt() {
+  metrics_.Reloaded(true);
+  std::lock_guard<std::mutex> lock(reload_mu_);
+  loaded_at_ = Now();
+}
+
 absl::Status Service::Reload(std::string_view why) {
   const absl::Status s = store_.Reload();
   metrics_.Reloaded(s.ok());

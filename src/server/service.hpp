@@ -61,6 +61,9 @@ class Service {
   // a failed reload keeps the current policy serving, is shown by /readyz
   // and /metrics, and is written to standard error with its diagnostics.
   absl::Status Reload(std::string_view why);
+  // Serves what the store already holds (loaded by its owner), as if the
+  // service had loaded it now.
+  void Adopt();
   // Marks the service as shutting down: /readyz answers 503.
   void Drain() { draining_.store(true, std::memory_order_relaxed); }
   bool draining() const { return draining_.load(std::memory_order_relaxed); }

@@ -46,18 +46,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(PolicyStore& store, ServeO
     impl->service->Adopt();
   }
   server::ServerOptions o;
-  o.address = options.address;
-  o.port = options.port;
-  o.threads = options.threads;
-  o.max_body_bytes = options.max_body_bytes;
-  o.max_header_bytes = options.max_header_bytes;
-  o.read_timeout = options.read_timeout;
-  o.idle_timeout = options.idle_timeout;
-  o.write_timeout = options.write_timeout;
-  o.shutdown_timeout = options.shutdown_timeout;
-  o.max_connections = options.max_connections;
-  o.access_log = options.access_log;
-  o.watch = options.watch;
+  static_cast<ServeOptions&>(o) = std::move(options);
   o.handle_signals = false;
   impl->http.emplace(*impl->service, impl->metrics, store, std::move(o));
   if (absl::Status s = impl->http->Listen(); !s.ok()) return s;

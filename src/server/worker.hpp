@@ -75,11 +75,13 @@ class Worker {
   std::chrono::milliseconds tick() const;
 
   ServingContext& context_;
-  boost::asio::io_context io_{1};
-  boost::asio::steady_timer sweep_{io_};
   Connection* connections_ = nullptr;  // an intrusive list: Connection::next_/prev_
   std::string date_line_;
   std::thread thread_;
+  // Last, so destroyed first: the connections its pending handlers hold are
+  // destroyed with it, and unlink themselves from the list above.
+  boost::asio::io_context io_{1};
+  boost::asio::steady_timer sweep_{io_};
 };
 
 }  // namespace writ::server

@@ -22,6 +22,10 @@ constexpr size_t kInitialBuffer = 4096;
 // Answers to pipelined requests are written together up to this much.
 constexpr size_t kWriteBatch = 64 << 10;
 
+std::string HeaderTooLarge(size_t limit) {
+  return absl::StrCat("the header is larger than ", limit, " bytes (--max-header-bytes)");
+}
+
 }  // namespace
 
 Connection::Connection(Worker& worker, asio::ip::tcp::socket socket)
@@ -50,14 +54,17 @@ void Connection::Start() {
 }
 
 void Connection::ExpireIfDue(Clock::time_point now) {
-  if (phase_ == Phase::kClosed || phase_ == Phase::kWaiting || expired_ || now < deadline_) return;
-  expired_ = true;
-  boost::system::error_code ignored;
-  socket_.cancel(ignored);
+  if (phase_ == Phase::kClosed || phase_ == Phase::kWaiting || now < deadline_) return;
+  Cut();
 }
 
 void Connection::CloseIfIdle() {
-  if (phase_ != Phase::kIdle || expired_) return;
+  if (phase_ == Phase::kIdle) Cut();
+}
+
+// Ends the wait in progress; its handler sees `expired_` and acts on the phase.
+void Connection::Cut() {
+  if (expired_) return;
   expired_ = true;
   boost::system::error_code ignored;
   socket_.cancel(ignored);
@@ -82,8 +89,7 @@ void Connection::Read() {
       // grow it to just past the header limit, where the parser refuses.
       const size_t limit = context_.options.max_header_bytes + 1;
       if (in_.size() >= limit) {
-        Refuse(431, absl::StrCat("the header is larger than ", context_.options.max_header_bytes,
-                                 " bytes (--max-header-bytes)"));
+        Refuse(431, HeaderTooLarge(context_.options.max_header_bytes));
         return Write();
       }
       in_.resize(std::min(in_.size() * 2, std::max(limit, kInitialBuffer)));
@@ -136,8 +142,7 @@ void Connection::Parse() {
         Refuse(413, absl::StrCat("the body is larger than ", context_.options.max_body_bytes,
                                  " bytes (--max-body-bytes)"));
       else if (ec == http::error::header_limit)
-        Refuse(431, absl::StrCat("the header is larger than ", context_.options.max_header_bytes,
-                                 " bytes (--max-header-bytes)"));
+        Refuse(431, HeaderTooLarge(context_.options.max_header_bytes));
       else
         Refuse(400, absl::StrCat("not an HTTP/1.1 request: ", ec.message()));
       break;
@@ -190,9 +195,10 @@ void Connection::Answer() {
 
 void Connection::OnRecorded(Response r, bool keep_alive, bool head) {
   recording_ = false;
-  if (phase_ == Phase::kClosed) return;  // the client went away meanwhile
-  Queue(r, keep_alive && r.status == 200, head);
-  if (!keep_alive || r.status != 200) closing_ = true;
+  if (phase_ == Phase::kClosed) return;             // the client went away meanwhile
+  const bool keep = keep_alive && r.status == 200;  // a 503 (not recorded) ends the connection
+  Queue(r, keep, head);
+  if (!keep) closing_ = true;
   if (phase_ != Phase::kWriting) Parse();  // else OnWrite goes on
 }
 

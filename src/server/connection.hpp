@@ -60,6 +60,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::string method, target;  // only with the access log
   };
 
+  void Cut();
   void Read();
   void OnRead(const boost::system::error_code& ec, size_t n);
   void Parse();
